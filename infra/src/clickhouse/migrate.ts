@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { type MigrationFile, readMigrationFiles } from '../migrations/migration-files.ts';
 import type { ClickHouseClient } from './connect.ts';
 
-export const CLICKHOUSE_MIGRATIONS_DIR = fileURLToPath(new URL('../../clickhouse/migrations', import.meta.url));
+export const CLICKHOUSE_MIGRATIONS_DIR = fileURLToPath(
+  new URL('../../clickhouse/migrations', import.meta.url),
+);
 
 export async function migrateClickHouse(
   client: ClickHouseClient,
@@ -16,7 +18,10 @@ export async function migrateClickHouse(
       (version UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3))
       ENGINE = MergeTree ORDER BY version`,
   });
-  const appliedRows = await client.query({ query: 'SELECT version FROM schema_migrations', format: 'JSONEachRow' });
+  const appliedRows = await client.query({
+    query: 'SELECT version FROM schema_migrations',
+    format: 'JSONEachRow',
+  });
   const applied = new Set((await appliedRows.json<{ version: number }>()).map((r) => Number(r.version)));
   const done: MigrationFile[] = [];
   for (const file of readMigrationFiles(dir)) {

@@ -24,7 +24,10 @@ export async function migrateMySql(pool: Pool, dir: string = MYSQL_MIGRATIONS_DI
     for (const file of readMigrationFiles(dir)) {
       if (applied.has(file.version)) continue;
       for (const statement of file.statements) await conn.query(statement);
-      await conn.query('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [file.version, file.name]);
+      await conn.query('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [
+        file.version,
+        file.name,
+      ]);
       done.push(file);
     }
     return done;

@@ -1,5 +1,5 @@
 // Drizzle view of the apps and write-key tables created by infra/mysql/migrations/0001_apps.sql.
-import { datetime, int, mysqlTable, varchar, char } from 'drizzle-orm/mysql-core';
+import { char, datetime, int, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 
 export const apps = mysqlTable('apps', {
   id: varchar('id', { length: 64 }).primaryKey(),

@@ -1,0 +1,92 @@
+// The authoritative identity mapping in MySQL. Every write is a single atomic statement keyed by
+// a unique index (INSERT IGNORE, ON DUPLICATE KEY UPDATE with LEAST), so several ingestion
+// workers resolving the same customer at once converge on one person and one first login
+// without locks or retries. Never merges two customers.
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+
+export type PersonKind = 'customer' | 'device';
+
+export interface FirstLogin {
+  readonly customerPersonId: number;
+  readonly loginTime: number;
+}
+
+export function createPersonStore(pool: Pool) {
+  /** Person ids for external ids of one kind, creating the missing ones. */
+  async function ensurePersons(appId: string, kind: PersonKind, externalIds: readonly string[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    if (externalIds.length === 0) return ids;
+    await pool.query<ResultSetHeader>(
+      'INSERT IGNORE INTO persons (app_id, kind, external_id) VALUES ?',
+      [externalIds.map((id) => [appId, kind, id])],
+    );
+    const [rows] = await pool.query<RowDataPacket[]>(
+      'SELECT external_id, id FROM persons WHERE app_id = ? AND kind = ? AND external_id IN (?)',
+      [appId, kind, externalIds],
+    );
+    for (const row of rows) ids.set(String(row.external_id), Number(row.id));
+    return ids;
+  }
+
+  /**
+   * Records logins seen on devices; keeps, per device, the customer with the earliest login time.
+   * Returns the first login now in force for each device given.
+   */
+  async function recordLogins(
+    appId: string,
+    logins: ReadonlyArray<{ distinctId: string; customerPersonId: number; loginTime: number }>,
+  ): Promise<Map<string, FirstLogin>> {
+    const result = new Map<string, FirstLogin>();
+    if (logins.length === 0) return result;
+    // One statement: an earlier login replaces a later one, a later one changes nothing.
+    await pool.query(
+      `INSERT INTO device_first_logins (app_id, distinct_id, customer_person_id, login_time) VALUES ?
+       ON DUPLICATE KEY UPDATE
+         customer_person_id = IF(VALUES(login_time) < login_time, VALUES(customer_person_id), customer_person_id),
+         login_time = LEAST(login_time, VALUES(login_time))`,
+      [logins.map((l) => [appId, l.distinctId, l.customerPersonId, l.loginTime])],
+    );
+    const [rows] = await pool.query<RowDataPacket[]>(
+      'SELECT distinct_id, customer_person_id, login_time FROM device_first_logins WHERE app_id = ? AND distinct_id IN (?)',
+      [appId, [...new Set(logins.map((l) => l.distinctId))]],
+    );
+    for (const row of rows) {
+      result.set(String(row.distinct_id), { customerPersonId: Number(row.customer_person_id), loginTime: Number(row.login_time) });
+    }
+    return result;
+  }
+
+  /** Binds identities to a customer; a value already bound to someone else stays theirs. */
+  async function bindIdentities(appId: string, personId: number, identities: Record<string, string>): Promise<string[]> {
+    const refused: string[] = [];
+    for (const [type, value] of Object.entries(identities)) {
+      await pool.query('INSERT IGNORE INTO person_identities (app_id, id_type, id_value, person_id) VALUES (?, ?, ?, ?)', [
+        appId,
+        type,
+        value,
+        personId,
+      ]);
+      const [rows] = await pool.query<RowDataPacket[]>(
+        'SELECT person_id FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ?',
+        [appId, type, value],
+      );
+      if (Number(rows[0]?.person_id) !== personId) refused.push(type);
+    }
+    return refused;
+  }
+
+  async function unbindIdentities(appId: string, personId: number, identities: Record<string, string>): Promise<void> {
+    for (const [type, value] of Object.entries(identities)) {
+      await pool.query('DELETE FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ? AND person_id = ?', [
+        appId,
+        type,
+        value,
+        personId,
+      ]);
+    }
+  }
+
+  return { ensurePersons, recordLogins, bindIdentities, unbindIdentities };
+}
+
+export type PersonStore = ReturnType<typeof createPersonStore>;

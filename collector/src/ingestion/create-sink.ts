@@ -1,0 +1,52 @@
+// Chooses the transport by configuration only: embedded mode writes through the in-process
+// group commit, cluster mode produces to Kafka. Product logic never branches on the mode
+// anywhere else.
+import { createPersonResolver } from '@tally/analytics-api/identity';
+import { type ClickHouseConfig, connectClickHouse } from '@tally/infra/clickhouse';
+import type { MetadataDb } from '@tally/infra/mysql';
+import { Kafka, logLevel } from 'kafkajs';
+import { createGroupCommitSink } from './group-commit.ts';
+import { createKafkaSink } from './kafka-sink.ts';
+import type { EventSink } from './sink.ts';
+import { createIngestionWriter } from './writer.ts';
+
+export interface SinkConfig {
+  readonly ingestMode: 'embedded' | 'kafka';
+  readonly clickhouse: ClickHouseConfig;
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string; readonly topic: string };
+  readonly groupCommit: {
+    readonly maxDelayMs: number;
+    readonly maxGroupRows: number;
+    readonly maxPendingRows: number;
+  };
+}
+
+export async function createSink(config: SinkConfig, metadata: MetadataDb): Promise<EventSink> {
+  if (config.ingestMode === 'kafka') {
+    return createKafkaSink(kafkaClient(config.kafka), config.kafka.topic);
+  }
+  const clickhouse = connectClickHouse(config.clickhouse);
+  const persons = createPersonResolver({ metadata, clickhouse });
+  const writer = createIngestionWriter({ clickhouse, persons });
+  const sink = createGroupCommitSink(writer, config.groupCommit);
+  return {
+    ...sink,
+    async close() {
+      await sink.close();
+      await persons.close();
+      await clickhouse.close();
+    },
+  };
+}
+
+export function kafkaClient(config: { brokers: readonly string[]; clientId: string }): Kafka {
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: [...config.brokers],
+    logLevel: logLevel.WARN,
+    // Fail fast on an unreachable broker: the HTTP caller gets a retryable 503 in seconds.
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
+  });
+}

@@ -1,0 +1,128 @@
+// The cluster-mode pipeline against a real Kafka-protocol broker (librdkafka's mock cluster):
+// collector -> Kafka (acks=all) -> ingestion worker -> ClickHouse. Killing the worker with SIGKILL
+// mid-stream, or the collector, loses and doubles nothing; a message that can never be inserted
+// lands on the dead-letter topic with its reason while the rest of the partition is stored.
+import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
+import { postBatches } from '@tally/testbed/demo-data';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoEvents, storedCounts, waitFor } from './support.ts';
+
+describe('kafka pipeline: exactly once', () => {
+  let stack: EmbeddedStack;
+  beforeAll(async () => {
+    stack = await startEmbeddedStack({ mode: 'kafka', partitions: 4 });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('stores every event once when the worker is killed with SIGKILL mid-stream and restarted', async () => {
+    const batches = demoEvents(15_000, 21);
+    let killed = false;
+    await postBatches(batches, {
+      collectorUrl: stack.collectorUrl,
+      writeKey: stack.writeKey,
+      batchSize: 200,
+      concurrency: 4,
+      onProgress: (accepted) => {
+        if (!killed && accepted >= 5_000) {
+          killed = true;
+          void stack
+            .worker()!
+            .kill('SIGKILL')
+            .then(() => stack.restartWorker());
+        }
+      },
+    });
+    expect(killed).toBe(true);
+    const counts = await waitFor(
+      () => storedCounts(stack.clickhouse, stack.appId),
+      (c) => c.rows >= 15_000,
+      90_000,
+    );
+    // Give a redelivery that would double-count time to happen before asserting it did not.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const settled = await storedCounts(stack.clickhouse, stack.appId);
+    expect(counts.rows).toBe(15_000);
+    expect(settled).toEqual({ rows: 15_000, distinct: 15_000 });
+  });
+
+  it('stores every acknowledged event once when the collector is killed with SIGKILL mid-stream', async () => {
+    const before = await storedCounts(stack.clickhouse, stack.appId);
+    const batches = demoEvents(8_000, 22);
+    let killed = false;
+    const summary = await postBatches(batches, {
+      collectorUrl: stack.collectorUrl,
+      writeKey: stack.writeKey,
+      batchSize: 200,
+      concurrency: 4,
+      onProgress: (accepted) => {
+        if (!killed && accepted >= 2_000) {
+          killed = true;
+          void stack
+            .collector()
+            .kill('SIGKILL')
+            .then(() => stack.restartCollector());
+        }
+      },
+    });
+    expect(summary.retries).toBeGreaterThan(0);
+    await waitFor(
+      () => storedCounts(stack.clickhouse, stack.appId),
+      (c) => c.rows - before.rows >= 8_000,
+      90_000,
+    );
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = await storedCounts(stack.clickhouse, stack.appId);
+    expect(after.rows - before.rows).toBe(8_000);
+    expect(after.distinct - before.distinct).toBe(8_000);
+  });
+
+  it('dead-letters a message that can never be inserted, with its reason, and keeps the partition moving', async () => {
+    const kafka = new Kafka({ clientId: 'dlq-test', brokers: [...stack.kafkaBootstrap], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const before = await storedCounts(stack.clickhouse, stack.appId);
+    const [good] = demoEvents(50, 23);
+    const { encodeBatch } = await import('../../src/ingestion/kafka-messages.ts');
+    const { toIngestBatch } = await import('./wire-to-rows.ts');
+    const goodRecords = encodeBatch(toIngestBatch(stack.appId, good!));
+    await producer.send({
+      topic: 'tally.events',
+      acks: -1,
+      messages: [
+        { key: 'poison', value: 'this is not json' },
+        { key: 'poison', value: JSON.stringify({ events: [{ app_id: stack.appId, uuid: 'nope' }], profileOps: [], identityOps: [] }) },
+        ...goodRecords.map((r) => ({ key: 'poison', value: r.value })),
+      ],
+    });
+    await producer.disconnect();
+
+    const after = await waitFor(
+      () => storedCounts(stack.clickhouse, stack.appId),
+      (c) => c.rows - before.rows >= 50,
+      60_000,
+    );
+    expect(after.rows - before.rows).toBe(50);
+
+    const consumer = kafka.consumer({ groupId: `dlq-reader-${Date.now()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'tally.events.dlq', fromBeginning: true });
+    const reasons: string[] = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        reasons.push(String(message.headers?.['tally-dlq-reason'] ?? ''));
+      },
+    });
+    await waitFor(
+      async () => reasons.length,
+      (n) => n >= 2,
+      30_000,
+    );
+    await consumer.disconnect();
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatch(/not JSON/);
+    expect(reasons[1]).toMatch(/uuid/);
+  });
+});

@@ -1,0 +1,104 @@
+// A small pool of chdb Sessions on one data directory. One Session runs one statement at a time,
+// but several Sessions on the same directory run concurrently (platform-notes), so: lane 0 is
+// reserved for INSERTs, so that acknowledging ingested events never waits behind a long
+// analysis; the other lanes take everything else, each request going to the shortest queue.
+// Each lane remembers the database, settings and parameters it last applied, and resets what the
+// next request does not set, so nothing leaks from one request into another.
+import { Session } from 'chdb';
+import { ServerError } from './clickhouse-error.ts';
+import { isIdentifier, placeholderNames, settingLiteral, stringLiteral } from './literals.ts';
+
+export interface EngineRequest {
+  readonly sql: string;
+  readonly database: string;
+  readonly format: string;
+  readonly settings: ReadonlyMap<string, string>;
+  readonly params: ReadonlyMap<string, string>;
+  readonly isInsert: boolean;
+}
+
+export interface EngineResult {
+  readonly body: Uint8Array;
+  readonly rowsRead: number;
+  readonly bytesRead: number;
+  readonly elapsedS: number;
+}
+
+interface Lane {
+  readonly session: Session;
+  queued: number;
+  tail: Promise<unknown>;
+  database: string;
+  settings: Map<string, string>;
+}
+
+export interface EngineLanes {
+  run(request: EngineRequest): Promise<EngineResult>;
+  /** Statements waiting or running, across lanes. */
+  load(): number;
+  close(): Promise<void>;
+}
+
+export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: number): EngineLanes {
+  const lanes: Lane[] = [];
+  for (let i = 0; i < Math.max(2, laneCount); i++) {
+    lanes.push({ session: new Session(dataDir), queued: 0, tail: Promise.resolve(), database: '', settings: new Map() });
+  }
+  const [writeLane, ...readLanes] = lanes as [Lane, ...Lane[]];
+
+  async function execute(lane: Lane, request: EngineRequest): Promise<EngineResult> {
+    const { session } = lane;
+    if (lane.database !== request.database) {
+      if (!isIdentifier(request.database)) throw new ServerError(81, 'UNKNOWN_DATABASE', `Database ${request.database} does not exist`);
+      await session.queryAsync(`USE ${request.database}`);
+      lane.database = request.database;
+    }
+    for (const [name] of lane.settings) {
+      if (!request.settings.has(name)) {
+        await session.queryAsync(`SET ${name} = DEFAULT`);
+        lane.settings.delete(name);
+      }
+    }
+    for (const [name, value] of request.settings) {
+      if (!isIdentifier(name)) throw new ServerError(115, 'UNKNOWN_SETTING', `Setting ${name} is neither a builtin setting nor started with the prefix 'custom_'`);
+      if (lane.settings.get(name) === value) continue;
+      await session.queryAsync(`SET ${name} = ${settingLiteral(value)}`);
+      lane.settings.set(name, value);
+    }
+    // Parameters are set for every request; a placeholder the request did not supply must fail
+    // as on a real server instead of silently taking a value an earlier request left behind.
+    for (const name of placeholderNames(request.sql)) {
+      if (!request.params.has(name)) {
+        throw new ServerError(456, 'UNKNOWN_QUERY_PARAMETER', `Substitution \`${name}\` is not set`);
+      }
+    }
+    for (const [name, value] of request.params) {
+      if (!isIdentifier(name)) throw new ServerError(457, 'BAD_QUERY_PARAMETER', `Bad query parameter name ${name}`);
+      await session.queryAsync(`SET param_${name} = ${stringLiteral(value)}`);
+    }
+    const result = await session.queryAsync(request.sql, { format: request.format });
+    return { body: result.bytes(), rowsRead: result.rowsRead, bytesRead: result.bytesRead, elapsedS: result.elapsed };
+  }
+
+  return {
+    run(request) {
+      const lane = request.isInsert ? writeLane : readLanes.reduce((a, b) => (b.queued < a.queued ? b : a));
+      if (lane.queued >= maxQueued) {
+        return Promise.reject(
+          new ServerError(202, 'TOO_MANY_SIMULTANEOUS_QUERIES', `Too many simultaneous queries. Maximum: ${maxQueued}`),
+        );
+      }
+      lane.queued++;
+      const run = lane.tail.then(() => execute(lane, request));
+      lane.tail = run.catch(() => undefined).finally(() => {
+        lane.queued--;
+      });
+      return run;
+    },
+    load: () => lanes.reduce((sum, lane) => sum + lane.queued, 0),
+    async close() {
+      await Promise.all(lanes.map((lane) => lane.tail));
+      for (const lane of lanes) lane.session.close();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// Runs Debian's MariaDB server in a private data directory for the embedded deployment and the
+// tests: initialises the directory on first use, starts mariadbd on loopback, waits until it
+// accepts connections, and makes sure the Tally database and user exist. Never touches a
+// system-wide MariaDB: no defaults files are read, the socket and pid file live in the folder.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+
+const run = promisify(execFile);
+
+export interface MariaDbOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly password: string;
+  readonly database?: string;
+  readonly user?: string;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface RunningMariaDb {
+  /** mysql://user:password@127.0.0.1:port/database, for infra's connectMySql. */
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+// A laptop-sized server: small buffer pool, strict UTF-8, no name resolution, durable commits.
+const SERVER_FLAGS = [
+  '--bind-address=127.0.0.1',
+  '--skip-name-resolve',
+  '--character-set-server=utf8mb4',
+  '--collation-server=utf8mb4_bin',
+  '--innodb-buffer-pool-size=128M',
+  '--innodb-log-file-size=48M',
+  '--innodb-flush-log-at-trx-commit=1',
+  '--max-connections=300',
+  '--skip-log-bin',
+];
+
+export async function startMariaDb(options: MariaDbOptions): Promise<RunningMariaDb> {
+  const dataDir = resolve(options.dataDir);
+  const database = options.database ?? 'tally';
+  const user = options.user ?? 'tally';
+  const socket = join(dataDir, 'mysqld.sock');
+  if (!existsSync(join(dataDir, 'mysql'))) {
+    mkdirSync(dataDir, { recursive: true });
+    await run('mariadb-install-db', [
+      '--no-defaults',
+      `--datadir=${dataDir}`,
+      '--auth-root-authentication-method=normal',
+      '--user=root',
+      '--skip-test-db',
+    ]);
+  }
+  const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
+  const child: ChildProcess = spawn(
+    'mariadbd',
+    [
+      '--no-defaults',
+      `--datadir=${dataDir}`,
+      `--socket=${socket}`,
+      `--port=${options.port}`,
+      `--pid-file=${join(dataDir, 'mariadbd.pid')}`,
+      `--log-error=${join(dataDir, 'error.log')}`,
+      '--user=root',
+      ...SERVER_FLAGS,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  let exitCode: number | null = null;
+  const exited = new Promise<void>((r) => child.once('exit', (code) => {
+    exitCode = code ?? -1;
+    r();
+  }));
+
+  const root = await waitForRoot(socket, options.readyTimeoutMs ?? 60_000, () => exitCode, dataDir);
+  try {
+    await root.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await root.query('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [user, '127.0.0.1', options.password]);
+    await root.query('ALTER USER ?@? IDENTIFIED BY ?', [user, '127.0.0.1', options.password]);
+    await root.query(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO ?@?`, [user, '127.0.0.1']);
+  } finally {
+    await root.end();
+  }
+  const url = `mysql://${encodeURIComponent(user)}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${database}`;
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      if (exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitForRoot(
+  socket: string,
+  timeoutMs: number,
+  exitCode: () => number | null,
+  dataDir: string,
+): Promise<mysql.Connection> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exitCode() !== null) throw new Error(`mariadbd exited (code ${exitCode()}); see ${join(dataDir, 'error.log')}`);
+    try {
+      return await mysql.createConnection({ socketPath: socket, user: 'root' });
+    } catch {
+      if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

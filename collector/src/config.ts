@@ -17,6 +17,7 @@ const Env = Type.Object({
   KAFKA_DLQ_TOPIC: Type.String({ default: 'tally.events.dlq' }),
   KAFKA_CLIENT_ID: Type.String({ default: 'tally-collector' }),
   KAFKA_GROUP_ID: Type.String({ default: 'tally-ingest' }),
+  KAFKA_SESSION_TIMEOUT_MS: Type.Integer({ minimum: 6000, default: 30_000 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   TLS_CERT_FILE: Type.String({ default: '' }),
   TLS_KEY_FILE: Type.String({ default: '' }),
@@ -44,6 +45,8 @@ export interface CollectorConfig {
     readonly deadLetterTopic: string;
     readonly clientId: string;
     readonly groupId: string;
+    /** How long a dead worker keeps its partitions before the group rebalances. */
+    readonly sessionTimeoutMs: number;
   };
   readonly trustProxy: boolean;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
@@ -75,6 +78,7 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
       deadLetterTopic: raw.KAFKA_DLQ_TOPIC,
       clientId: raw.KAFKA_CLIENT_ID,
       groupId: raw.KAFKA_GROUP_ID,
+      sessionTimeoutMs: raw.KAFKA_SESSION_TIMEOUT_MS,
     },
     trustProxy: raw.TRUST_PROXY,
     tls: raw.TLS_CERT_FILE ? { certFile: raw.TLS_CERT_FILE, keyFile: raw.TLS_KEY_FILE } : null,

@@ -22,6 +22,7 @@ const worker = await startKafkaWorker(kafkaClient({ brokers: config.kafka.broker
   topic: config.kafka.topic,
   deadLetterTopic: config.kafka.deadLetterTopic,
   groupId: config.kafka.groupId,
+  sessionTimeoutMs: config.kafka.sessionTimeoutMs,
   onWritten: (rows) => {
     written += rows;
   },

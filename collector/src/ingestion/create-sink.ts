@@ -46,7 +46,10 @@ export function kafkaClient(config: { brokers: readonly string[]; clientId: stri
     logLevel: logLevel.WARN,
     // Fail fast on an unreachable broker: the HTTP caller gets a retryable 503 in seconds.
     connectionTimeout: 3_000,
-    requestTimeout: 10_000,
+    // Must exceed the consumer's rebalance timeout: a JoinGroup request legitimately blocks that
+    // long while the group waits for a dead member's session to expire. Produce requests carry
+    // their own 5 s timeout (kafka-sink.ts).
+    requestTimeout: 60_000,
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
   });
 }

@@ -2,13 +2,15 @@
 // has it on all in-sync replicas (acks = -1). Producer knobs fail fast: a broker outage must turn
 // into a retryable 503 within seconds, not park HTTP requests for kafkajs's stock ~2 minutes.
 import type { IngestBatch } from '@tally/infra/clickhouse';
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { encodeBatch } from './kafka-messages.ts';
 import { type EventSink, SinkUnavailableError } from './sink.ts';
 
 export async function createKafkaSink(kafka: Kafka, topic: string): Promise<EventSink> {
   const producer: Producer = kafka.producer({
     allowAutoTopicCreation: false,
+    // Murmur2 like the Java client, so other producers key-partition the same way.
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
   await producer.connect();

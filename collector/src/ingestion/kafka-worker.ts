@@ -4,7 +4,7 @@
 // A message that can never be inserted goes to the dead-letter topic with its reason, then is
 // committed; any other failure (storage down) is retried with back-off and never committed.
 import type { IngestBatch } from '@tally/infra/clickhouse';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import { mergeBatches } from './group-commit.ts';
 import { isPermanentDataError } from './insert-errors.ts';
 import { decodeBatch } from './kafka-messages.ts';
@@ -14,6 +14,8 @@ export interface KafkaWorkerOptions {
   readonly topic: string;
   readonly deadLetterTopic: string;
   readonly groupId: string;
+  /** A worker that dies holds its partitions this long before another takes them over. */
+  readonly sessionTimeoutMs?: number;
   /** Longest pause between insert retries while storage is down. */
   readonly maxRetryDelayMs?: number;
   readonly onWritten?: (rows: number, duplicates: number) => void;
@@ -33,10 +35,12 @@ export async function startKafkaWorker(
   const log = options.log ?? (() => {});
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
+    // A rejoin waits at most this long for members that died without leaving.
+    rebalanceTimeout: (options.sessionTimeoutMs ?? 30_000) + 5_000,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
   });
-  const dlq: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  const dlq: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await Promise.all([consumer.connect(), dlq.connect()]);
   await consumer.subscribe({ topic: options.topic, fromBeginning: true });
 
@@ -84,7 +88,7 @@ export async function startKafkaWorker(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       const decoded: Array<{ message: KafkaMessage; batch: IngestBatch }> = [];
       for (const message of batch.messages) {
         try {
@@ -111,6 +115,8 @@ export async function startKafkaWorker(
       }
       const last = batch.messages.at(-1);
       if (last && !isStale()) {
+        // resolveOffset moves this consumer's fetch position; commitOffsets makes it survive a crash.
+        resolveOffset(last.offset);
         await consumer.commitOffsets([
           { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
         ]);

@@ -46,7 +46,7 @@ describe('kafka pipeline: exactly once', () => {
     const settled = await storedCounts(stack.clickhouse, stack.appId);
     expect(counts.rows).toBe(15_000);
     expect(settled).toEqual({ rows: 15_000, distinct: 15_000 });
-  });
+  }, 240_000);
 
   it('stores every acknowledged event once when the collector is killed with SIGKILL mid-stream', async () => {
     const before = await storedCounts(stack.clickhouse, stack.appId);
@@ -77,7 +77,7 @@ describe('kafka pipeline: exactly once', () => {
     const after = await storedCounts(stack.clickhouse, stack.appId);
     expect(after.rows - before.rows).toBe(8_000);
     expect(after.distinct - before.distinct).toBe(8_000);
-  });
+  }, 240_000);
 
   it('dead-letters a message that can never be inserted, with its reason, and keeps the partition moving', async () => {
     const kafka = new Kafka({ clientId: 'dlq-test', brokers: [...stack.kafkaBootstrap], logLevel: logLevel.NOTHING });
@@ -124,5 +124,5 @@ describe('kafka pipeline: exactly once', () => {
     expect(reasons).toHaveLength(2);
     expect(reasons[0]).toMatch(/not JSON/);
     expect(reasons[1]).toMatch(/uuid/);
-  });
+  }, 120_000);
 });

@@ -93,6 +93,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
       KAFKA_BROKERS: kafkaBootstrap.join(','),
       KAFKA_TOPIC: 'tally.events',
       KAFKA_DLQ_TOPIC: 'tally.events.dlq',
+      // A killed worker's partitions move to its replacement after this long.
+      KAFKA_SESSION_TIMEOUT_MS: '8000',
       LOG_LEVEL: 'warn',
     };
     const startCollector = () =>

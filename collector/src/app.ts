@@ -45,7 +45,8 @@ export async function buildApp(options: CollectorAppOptions): Promise<FastifyIns
       info: {
         title: 'Tally collector',
         version: '1',
-        description: 'Event intake for the Tally SDKs. See collector/docs/wire-format.md for the full contract.',
+        description:
+          'Event intake for the Tally SDKs. See collector/docs/wire-format.md for the full contract.',
       },
       components: {
         securitySchemes: { writeKey: { type: 'apiKey', in: 'header', name: 'X-Tally-Key' } },

@@ -37,7 +37,12 @@ export interface CollectorConfig {
   readonly port: number;
   readonly host: string;
   readonly ingestMode: 'embedded' | 'kafka';
-  readonly clickhouse: { readonly url: string; readonly username: string; readonly password: string; readonly database: string };
+  readonly clickhouse: {
+    readonly url: string;
+    readonly username: string;
+    readonly password: string;
+    readonly database: string;
+  };
   readonly mysqlUrl: string;
   readonly kafka: {
     readonly brokers: readonly string[];
@@ -50,8 +55,16 @@ export interface CollectorConfig {
   };
   readonly trustProxy: boolean;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
-  readonly limits: { readonly maxBodyBytes: number; readonly maxDecompressedBytes: number; readonly maxEventsPerBatch: number };
-  readonly groupCommit: { readonly maxDelayMs: number; readonly maxGroupRows: number; readonly maxPendingRows: number };
+  readonly limits: {
+    readonly maxBodyBytes: number;
+    readonly maxDecompressedBytes: number;
+    readonly maxEventsPerBatch: number;
+  };
+  readonly groupCommit: {
+    readonly maxDelayMs: number;
+    readonly maxGroupRows: number;
+    readonly maxPendingRows: number;
+  };
   readonly logLevel: string;
 }
 
@@ -60,9 +73,12 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
   const errors = [...Value.Errors(Env, raw)];
   if (errors.length > 0) {
     const first = errors[0]!;
-    throw new Error(`collector configuration: ${first.path.slice(1)} ${first.message} (got "${String(first.value)}")`);
+    throw new Error(
+      `collector configuration: ${first.path.slice(1)} ${first.message} (got "${String(first.value)}")`,
+    );
   }
-  if (raw.INGEST_MODE === 'kafka' && !raw.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is required when INGEST_MODE=kafka');
+  if (raw.INGEST_MODE === 'kafka' && !raw.KAFKA_BROKERS)
+    throw new Error('KAFKA_BROKERS is required when INGEST_MODE=kafka');
   if (Boolean(raw.TLS_CERT_FILE) !== Boolean(raw.TLS_KEY_FILE)) {
     throw new Error('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }
@@ -70,10 +86,17 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
     port: raw.PORT,
     host: raw.HOST,
     ingestMode: raw.INGEST_MODE,
-    clickhouse: { url: raw.CLICKHOUSE_URL, username: raw.CLICKHOUSE_USER, password: raw.CLICKHOUSE_PASSWORD, database: raw.CLICKHOUSE_DATABASE },
+    clickhouse: {
+      url: raw.CLICKHOUSE_URL,
+      username: raw.CLICKHOUSE_USER,
+      password: raw.CLICKHOUSE_PASSWORD,
+      database: raw.CLICKHOUSE_DATABASE,
+    },
     mysqlUrl: raw.MYSQL_URL,
     kafka: {
-      brokers: raw.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+      brokers: raw.KAFKA_BROKERS.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
       topic: raw.KAFKA_TOPIC,
       deadLetterTopic: raw.KAFKA_DLQ_TOPIC,
       clientId: raw.KAFKA_CLIENT_ID,

@@ -18,23 +18,29 @@ const persons = createPersonResolver({ metadata, clickhouse });
 const writer = createIngestionWriter({ clickhouse, persons });
 let written = 0;
 let deadLettered = 0;
-const worker = await startKafkaWorker(kafkaClient({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-worker` }), writer, {
-  topic: config.kafka.topic,
-  deadLetterTopic: config.kafka.deadLetterTopic,
-  groupId: config.kafka.groupId,
-  sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-  onWritten: (rows) => {
-    written += rows;
+const worker = await startKafkaWorker(
+  kafkaClient({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-worker` }),
+  writer,
+  {
+    topic: config.kafka.topic,
+    deadLetterTopic: config.kafka.deadLetterTopic,
+    groupId: config.kafka.groupId,
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    onWritten: (rows) => {
+      written += rows;
+    },
+    onDeadLetter: () => {
+      deadLettered += 1;
+    },
+    log: (message) => console.error(`[ingest-worker] ${message}`),
   },
-  onDeadLetter: () => {
-    deadLettered += 1;
-  },
-  log: (message) => console.error(`[ingest-worker] ${message}`),
-});
+);
 
 const health = createServer((req, res) => {
   if (req.url === '/healthz') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', written, deadLettered }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: 'ok', written, deadLettered }));
   } else {
     res.writeHead(404).end();
   }

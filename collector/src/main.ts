@@ -23,7 +23,9 @@ const app = await buildApp({
   config,
   sink,
   apps: createMySqlAppDirectory(metadata),
-  ...(config.tls ? { tls: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+  ...(config.tls
+    ? { tls: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
+    : {}),
 });
 await app.listen({ port: config.port, host: config.host });
 

@@ -1,3 +1,7 @@
 // ID-Mapping: one bank customer across devices, channels and logins.
-export { type ClosablePersonResolver, createPersonResolver, type PersonResolverDeps } from './person-resolver.ts';
+export {
+  type ClosablePersonResolver,
+  createPersonResolver,
+  type PersonResolverDeps,
+} from './person-resolver.ts';
 export { eventsWithPersonSql, PERSON_OVERRIDES_IN_FORCE, resolvedPersonExpr } from './resolved-person-sql.ts';

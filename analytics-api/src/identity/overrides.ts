@@ -18,7 +18,10 @@ export function overrideVersion(loginTime: number): number {
   return MAX_SAFE - loginTime;
 }
 
-export async function writeOverrides(clickhouse: ClickHouseClient, attributions: readonly Attribution[]): Promise<void> {
+export async function writeOverrides(
+  clickhouse: ClickHouseClient,
+  attributions: readonly Attribution[],
+): Promise<void> {
   if (attributions.length === 0) return;
   await clickhouse.insert({
     table: 'person_overrides',

@@ -33,7 +33,11 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
   let hits = 0;
   let misses = 0;
 
-  async function personIds(appId: string, kind: PersonKind, externalIds: Iterable<string>): Promise<Map<string, number>> {
+  async function personIds(
+    appId: string,
+    kind: PersonKind,
+    externalIds: Iterable<string>,
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     const missing: string[] = [];
     for (const id of new Set(externalIds)) {
@@ -60,10 +64,18 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
     const rows = [...batch.events, ...batch.profileOps].filter((r) => r.app_id === appId);
     const identityOps = batch.identityOps.filter((r) => r.app_id === appId);
     const all = [...rows, ...identityOps];
-    const customers = await personIds(appId, 'customer', all.filter((r) => r.login_id).map((r) => r.login_id));
+    const customers = await personIds(
+      appId,
+      'customer',
+      all.filter((r) => r.login_id).map((r) => r.login_id),
+    );
     // Every device seen gets its anonymous person, even when it is logged in now: its earlier or
     // later anonymous rows need it, and so does the attribution below.
-    const devices = await personIds(appId, 'device', all.map((r) => r.distinct_id));
+    const devices = await personIds(
+      appId,
+      'device',
+      all.map((r) => r.distinct_id),
+    );
 
     // Earliest login per device in this batch, skipped when a login at least as early is known.
     const earliest = new Map<string, { distinctId: string; customerPersonId: number; loginTime: number }>();
@@ -73,7 +85,11 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
       if (known && known.loginTime <= r.time) continue;
       const current = earliest.get(r.distinct_id);
       if (!current || r.time < current.loginTime) {
-        earliest.set(r.distinct_id, { distinctId: r.distinct_id, customerPersonId: customers.get(r.login_id)!, loginTime: r.time });
+        earliest.set(r.distinct_id, {
+          distinctId: r.distinct_id,
+          customerPersonId: customers.get(r.login_id)!,
+          loginTime: r.time,
+        });
       }
     }
     if (earliest.size > 0) {
@@ -81,7 +97,12 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
       const attributions: Attribution[] = [];
       for (const [distinctId, first] of inForce) {
         firstLogins.set(`${appId}\u0000${distinctId}`, first);
-        attributions.push({ appId, devicePersonId: devices.get(distinctId)!, customerPersonId: first.customerPersonId, loginTime: first.loginTime });
+        attributions.push({
+          appId,
+          devicePersonId: devices.get(distinctId)!,
+          customerPersonId: first.customerPersonId,
+          loginTime: first.loginTime,
+        });
       }
       // Written before the batch's events: an analysis never sees a logged-in device's anonymous
       // rows without their attribution for longer than this insert takes.

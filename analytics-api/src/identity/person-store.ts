@@ -13,13 +13,16 @@ export interface FirstLogin {
 
 export function createPersonStore(pool: Pool) {
   /** Person ids for external ids of one kind, creating the missing ones. */
-  async function ensurePersons(appId: string, kind: PersonKind, externalIds: readonly string[]): Promise<Map<string, number>> {
+  async function ensurePersons(
+    appId: string,
+    kind: PersonKind,
+    externalIds: readonly string[],
+  ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     if (externalIds.length === 0) return ids;
-    await pool.query<ResultSetHeader>(
-      'INSERT IGNORE INTO persons (app_id, kind, external_id) VALUES ?',
-      [externalIds.map((id) => [appId, kind, id])],
-    );
+    await pool.query<ResultSetHeader>('INSERT IGNORE INTO persons (app_id, kind, external_id) VALUES ?', [
+      externalIds.map((id) => [appId, kind, id]),
+    ]);
     const [rows] = await pool.query<RowDataPacket[]>(
       'SELECT external_id, id FROM persons WHERE app_id = ? AND kind = ? AND external_id IN (?)',
       [appId, kind, externalIds],
@@ -51,21 +54,26 @@ export function createPersonStore(pool: Pool) {
       [appId, [...new Set(logins.map((l) => l.distinctId))]],
     );
     for (const row of rows) {
-      result.set(String(row.distinct_id), { customerPersonId: Number(row.customer_person_id), loginTime: Number(row.login_time) });
+      result.set(String(row.distinct_id), {
+        customerPersonId: Number(row.customer_person_id),
+        loginTime: Number(row.login_time),
+      });
     }
     return result;
   }
 
   /** Binds identities to a customer; a value already bound to someone else stays theirs. */
-  async function bindIdentities(appId: string, personId: number, identities: Record<string, string>): Promise<string[]> {
+  async function bindIdentities(
+    appId: string,
+    personId: number,
+    identities: Record<string, string>,
+  ): Promise<string[]> {
     const refused: string[] = [];
     for (const [type, value] of Object.entries(identities)) {
-      await pool.query('INSERT IGNORE INTO person_identities (app_id, id_type, id_value, person_id) VALUES (?, ?, ?, ?)', [
-        appId,
-        type,
-        value,
-        personId,
-      ]);
+      await pool.query(
+        'INSERT IGNORE INTO person_identities (app_id, id_type, id_value, person_id) VALUES (?, ?, ?, ?)',
+        [appId, type, value, personId],
+      );
       const [rows] = await pool.query<RowDataPacket[]>(
         'SELECT person_id FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ?',
         [appId, type, value],
@@ -75,14 +83,16 @@ export function createPersonStore(pool: Pool) {
     return refused;
   }
 
-  async function unbindIdentities(appId: string, personId: number, identities: Record<string, string>): Promise<void> {
+  async function unbindIdentities(
+    appId: string,
+    personId: number,
+    identities: Record<string, string>,
+  ): Promise<void> {
     for (const [type, value] of Object.entries(identities)) {
-      await pool.query('DELETE FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ? AND person_id = ?', [
-        appId,
-        type,
-        value,
-        personId,
-      ]);
+      await pool.query(
+        'DELETE FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ? AND person_id = ?',
+        [appId, type, value, personId],
+      );
     }
   }
 

@@ -3,7 +3,7 @@
 // client hammering with a wrong key costs one query per minute, not one per request; a revoked
 // key stops working within that minute.
 import { createHash } from 'node:crypto';
-import { appWriteKeys, apps, type MetadataDb } from '@tally/infra/mysql';
+import { apps, appWriteKeys, type MetadataDb } from '@tally/infra/mysql';
 import { and, eq, isNull } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 

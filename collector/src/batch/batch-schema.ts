@@ -14,14 +14,31 @@ const PropertyValue = Type.Union([
 
 export const WireEvent = Type.Object(
   {
-    type: Type.Optional(Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)), { default: 'track' })),
-    event: Type.Optional(Type.String({ pattern: '^[$A-Za-z_][A-Za-z0-9_$.]{0,99}$', description: 'Required for track' })),
-    uuid: Type.Optional(Type.String({ format: 'uuid', description: 'Same uuid on every retry; counted once' })),
+    type: Type.Optional(
+      Type.Union(
+        EVENT_TYPES.map((t) => Type.Literal(t)),
+        { default: 'track' },
+      ),
+    ),
+    event: Type.Optional(
+      Type.String({ pattern: '^[$A-Za-z_][A-Za-z0-9_$.]{0,99}$', description: 'Required for track' }),
+    ),
+    uuid: Type.Optional(
+      Type.String({ format: 'uuid', description: 'Same uuid on every retry; counted once' }),
+    ),
     time: Type.Number({ description: 'Client time, ms since epoch; corrected by receive time - sent_at' }),
-    distinct_id: Type.String({ minLength: 1, maxLength: LIMITS.idMaxLength, description: 'Anonymous/device id' }),
-    login_id: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idMaxLength, description: 'Customer id after login' })),
+    distinct_id: Type.String({
+      minLength: 1,
+      maxLength: LIMITS.idMaxLength,
+      description: 'Anonymous/device id',
+    }),
+    login_id: Type.Optional(
+      Type.String({ minLength: 1, maxLength: LIMITS.idMaxLength, description: 'Customer id after login' }),
+    ),
     session_id: Type.Optional(Type.String({ maxLength: LIMITS.idMaxLength })),
-    properties: Type.Optional(Type.Record(Type.String(), PropertyValue, { maxProperties: LIMITS.maxProperties })),
+    properties: Type.Optional(
+      Type.Record(Type.String(), PropertyValue, { maxProperties: LIMITS.maxProperties }),
+    ),
     identities: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'bind/unbind only' })),
   },
   { additionalProperties: true },
@@ -42,7 +59,12 @@ export const BatchResponses = {
     {
       accepted: Type.Integer({ description: 'Events now durable' }),
       rejected: Type.Array(
-        Type.Object({ index: Type.Integer(), code: Type.String(), field: Type.String(), message: Type.String() }),
+        Type.Object({
+          index: Type.Integer(),
+          code: Type.String(),
+          field: Type.String(),
+          message: Type.String(),
+        }),
         { description: 'Events refused for good; do not retry them' },
       ),
     },
@@ -51,5 +73,8 @@ export const BatchResponses = {
   400: { ...ErrorBody, description: 'Unreadable request (not JSON, bad gzip, no events array)' },
   401: { ...ErrorBody, description: 'Missing or unknown write key' },
   413: { ...ErrorBody, description: 'Body or batch too large' },
-  503: { ...ErrorBody, description: 'Storage unavailable; retry the same batch (same uuids) after Retry-After' },
+  503: {
+    ...ErrorBody,
+    description: 'Storage unavailable; retry the same batch (same uuids) after Retry-After',
+  },
 };

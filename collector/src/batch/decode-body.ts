@@ -6,16 +6,22 @@ import { CollectorError } from '../errors/catalogue.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function decodeBody(body: Buffer, contentEncoding: string | undefined, maxDecompressedBytes: number): unknown {
+export function decodeBody(
+  body: Buffer,
+  contentEncoding: string | undefined,
+  maxDecompressedBytes: number,
+): unknown {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
-  if (encoding && encoding !== 'gzip' && encoding !== 'identity') throw new CollectorError('BODY_ENCODING_UNSUPPORTED', encoding.slice(0, 40));
+  if (encoding && encoding !== 'gzip' && encoding !== 'identity')
+    throw new CollectorError('BODY_ENCODING_UNSUPPORTED', encoding.slice(0, 40));
   const looksGzipped = body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
   let raw = body;
   if (encoding === 'gzip' || looksGzipped) {
     try {
       raw = gunzipSync(body, { maxOutputLength: maxDecompressedBytes });
     } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new CollectorError('BODY_DECOMPRESSED_TOO_LARGE');
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new CollectorError('BODY_DECOMPRESSED_TOO_LARGE');
       throw new CollectorError('BODY_NOT_GZIP');
     }
   }

@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDirectory } from '../apps/app-directory.ts';
 import type { CollectorConfig } from '../config.ts';
-import { CollectorError } from '../errors/catalogue.ts';
 import { buildRows, correctedTime, type RequestContext } from '../enrichment/build-rows.ts';
 import { parseUserAgent } from '../enrichment/user-agent.ts';
+import { CollectorError } from '../errors/catalogue.ts';
 import type { EventSink } from '../ingestion/sink.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import { BatchBody, BatchResponses } from './batch-schema.ts';
@@ -27,8 +27,10 @@ export function batchRoutes(deps: BatchRouteDeps) {
   return async (app: FastifyInstance) => {
     // This scope reads every body as raw bytes: gzip and text/plain need the same path as JSON.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.limits.maxBodyBytes }, (_req, body, done) =>
-      done(null, body),
+    app.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: config.limits.maxBodyBytes },
+      (_req, body, done) => done(null, body),
     );
 
     app.post(
@@ -36,9 +38,13 @@ export function batchRoutes(deps: BatchRouteDeps) {
       {
         schema: {
           summary: 'Send a batch of events and profile operations',
-          description: 'See collector/docs/wire-format.md. Accepted events are durable when this answers 200.',
+          description:
+            'See collector/docs/wire-format.md. Accepted events are durable when this answers 200.',
           body: BatchBody,
-          querystring: { type: 'object', properties: { key: { type: 'string', description: 'Write key (sendBeacon)' } } },
+          querystring: {
+            type: 'object',
+            properties: { key: { type: 'string', description: 'Write key (sendBeacon)' } },
+          },
           headers: { type: 'object', properties: { 'x-tally-key': { type: 'string' } } },
           response: BatchResponses,
         },
@@ -53,14 +59,23 @@ export function batchRoutes(deps: BatchRouteDeps) {
           request.headers['content-encoding'],
           config.limits.maxDecompressedBytes,
         );
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CollectorError('BATCH_NOT_OBJECT');
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw new CollectorError('BATCH_NOT_OBJECT');
         const batch = body as { events?: unknown; sent_at?: unknown; write_key?: unknown };
         const appInfo = await authenticate(request, batch.write_key, apps);
-        if (!Array.isArray(batch.events)) throw new CollectorError('BATCH_EVENTS_MISSING', undefined, 'events');
+        if (!Array.isArray(batch.events))
+          throw new CollectorError('BATCH_EVENTS_MISSING', undefined, 'events');
         if (batch.events.length > config.limits.maxEventsPerBatch) {
-          throw new CollectorError('BATCH_TOO_MANY_EVENTS', `at most ${config.limits.maxEventsPerBatch}`, 'events');
+          throw new CollectorError(
+            'BATCH_TOO_MANY_EVENTS',
+            `at most ${config.limits.maxEventsPerBatch}`,
+            'events',
+          );
         }
-        if (batch.sent_at !== undefined && (typeof batch.sent_at !== 'number' || !Number.isFinite(batch.sent_at))) {
+        if (
+          batch.sent_at !== undefined &&
+          (typeof batch.sent_at !== 'number' || !Number.isFinite(batch.sent_at))
+        ) {
           throw new CollectorError('BATCH_SENT_AT_INVALID', undefined, 'sent_at');
         }
         const context: RequestContext = {
@@ -97,7 +112,13 @@ async function authenticate(request: FastifyRequest, bodyKey: unknown, apps: App
   const header = request.headers['x-tally-key'];
   const query = (request.query as { key?: unknown } | undefined)?.key;
   const key =
-    typeof header === 'string' && header ? header : typeof query === 'string' && query ? query : typeof bodyKey === 'string' ? bodyKey : '';
+    typeof header === 'string' && header
+      ? header
+      : typeof query === 'string' && query
+        ? query
+        : typeof bodyKey === 'string'
+          ? bodyKey
+          : '';
   if (!key) throw new CollectorError('WRITE_KEY_MISSING');
   const app = await apps.byWriteKey(key);
   if (!app) throw new CollectorError('WRITE_KEY_INVALID');
@@ -107,10 +128,20 @@ async function authenticate(request: FastifyRequest, bodyKey: unknown, apps: App
 function checkTime(event: ValidEvent, context: RequestContext, index: number): Rejection | null {
   const time = correctedTime(event, context);
   if (time > context.receiveTime + LIMITS.futureToleranceMs) {
-    return { index, code: 'TIME_IN_FUTURE', field: `events[${index}].time`, message: 'time is more than 1 hour in the future (after clock-skew correction)' };
+    return {
+      index,
+      code: 'TIME_IN_FUTURE',
+      field: `events[${index}].time`,
+      message: 'time is more than 1 hour in the future (after clock-skew correction)',
+    };
   }
   if (time < context.receiveTime - LIMITS.maxAgeMs) {
-    return { index, code: 'TIME_TOO_OLD', field: `events[${index}].time`, message: 'time is more than 2 years in the past; use the batch import for history' };
+    return {
+      index,
+      code: 'TIME_TOO_OLD',
+      field: `events[${index}].time`,
+      message: 'time is more than 2 years in the past; use the batch import for history',
+    };
   }
   return null;
 }

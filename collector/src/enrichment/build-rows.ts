@@ -19,8 +19,18 @@ export interface RequestContext {
 
 /** Preset properties that become columns; the SDK's values win over the User-Agent's. */
 const COLUMN_PROPERTIES = new Set([
-  '$os', '$os_version', '$browser', '$browser_version', '$model', '$device_type', '$app_version', '$lib',
-  '$lib_version', '$channel', '$bank_code', '$branch_code',
+  '$os',
+  '$os_version',
+  '$browser',
+  '$browser_version',
+  '$model',
+  '$device_type',
+  '$app_version',
+  '$lib',
+  '$lib_version',
+  '$channel',
+  '$bank_code',
+  '$branch_code',
 ]);
 
 const CHANNEL_BY_LIB: Record<string, string> = { 'tally-rn': 'app', 'tally-web': 'web', 'sa-js': 'web' };

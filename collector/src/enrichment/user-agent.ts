@@ -13,7 +13,14 @@ export interface ParsedUserAgent {
   readonly deviceType: string;
 }
 
-const EMPTY: ParsedUserAgent = { os: '', osVersion: '', browser: '', browserVersion: '', deviceModel: '', deviceType: '' };
+const EMPTY: ParsedUserAgent = {
+  os: '',
+  osVersion: '',
+  browser: '',
+  browserVersion: '',
+  deviceModel: '',
+  deviceType: '',
+};
 const cache = new LRUCache<string, ParsedUserAgent>({ max: 5_000 });
 
 export function parseUserAgent(header: string | undefined): ParsedUserAgent {

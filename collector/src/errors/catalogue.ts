@@ -8,18 +8,33 @@ export interface CollectorErrorSpec {
 }
 
 export const COLLECTOR_ERRORS = {
-  WRITE_KEY_MISSING: { status: 401, message: 'Send the app write key in the X-Tally-Key header, ?key= or the write_key field' },
-  WRITE_KEY_INVALID: { status: 401, message: 'The write key is unknown or revoked; copy it again from the app settings' },
+  WRITE_KEY_MISSING: {
+    status: 401,
+    message: 'Send the app write key in the X-Tally-Key header, ?key= or the write_key field',
+  },
+  WRITE_KEY_INVALID: {
+    status: 401,
+    message: 'The write key is unknown or revoked; copy it again from the app settings',
+  },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large; send smaller batches' },
-  BODY_DECOMPRESSED_TOO_LARGE: { status: 413, message: 'The decompressed body is too large; send smaller batches' },
+  BODY_DECOMPRESSED_TOO_LARGE: {
+    status: 413,
+    message: 'The decompressed body is too large; send smaller batches',
+  },
   BODY_NOT_GZIP: { status: 400, message: 'Content-Encoding says gzip but the body is not valid gzip' },
   BODY_ENCODING_UNSUPPORTED: { status: 415, message: 'Only gzip (or no) Content-Encoding is supported' },
   BODY_NOT_JSON: { status: 400, message: 'The body is not valid JSON (UTF-8)' },
   BATCH_NOT_OBJECT: { status: 400, message: 'The body must be a JSON object with an "events" array' },
   BATCH_EVENTS_MISSING: { status: 400, message: 'The body must have an "events" array' },
   BATCH_TOO_MANY_EVENTS: { status: 413, message: 'Too many events in one batch; split it' },
-  BATCH_SENT_AT_INVALID: { status: 400, message: '"sent_at" must be milliseconds since the epoch (a number)' },
-  STORAGE_UNAVAILABLE: { status: 503, message: 'Event storage is temporarily unavailable; retry the same batch later' },
+  BATCH_SENT_AT_INVALID: {
+    status: 400,
+    message: '"sent_at" must be milliseconds since the epoch (a number)',
+  },
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    message: 'Event storage is temporarily unavailable; retry the same batch later',
+  },
   NOT_FOUND: { status: 404, message: 'No such endpoint' },
   INTERNAL: { status: 500, message: 'Internal error; the batch was not accepted, retry later' },
 } as const satisfies Record<string, CollectorErrorSpec>;

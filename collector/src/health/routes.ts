@@ -9,7 +9,9 @@ export function healthRoutes(sink: EventSink) {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
       const ready = sink.ready();
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'storage unavailable', pending: sink.pending() });
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'storage unavailable', pending: sink.pending() });
     });
   };
 }

@@ -54,7 +54,7 @@ export function createGroupCommitSink(writer: IngestionWriter, options: GroupCom
       for (const w of group) w.resolve();
     } catch (error) {
       healthy = false;
-      const unavailable = new SinkUnavailableError(`event storage unavailable: ${describe(error)}`);
+      const unavailable = new SinkUnavailableError(`event storage unavailable: ${describe(error)}`, 2, error);
       for (const w of group) w.reject(unavailable);
     } finally {
       writingRows = 0;

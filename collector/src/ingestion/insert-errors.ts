@@ -25,5 +25,7 @@ const DATA_ERROR_CODES = new Set([
 export function isPermanentDataError(error: unknown): boolean {
   if (error instanceof UndecodableMessageError) return true;
   if (error instanceof ClickHouseError) return DATA_ERROR_CODES.has(String(error.code));
+  // Wrapped by the group commit: judge the original failure.
+  if (error instanceof Error && error.cause !== undefined) return isPermanentDataError(error.cause);
   return false;
 }

@@ -19,7 +19,8 @@ export class SinkUnavailableError extends Error {
   constructor(
     message: string,
     readonly retryAfterS = 2,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }

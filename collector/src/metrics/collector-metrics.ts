@@ -25,9 +25,24 @@ export function createCollectorMetrics(sink: EventSink): CollectorMetrics {
   });
   return {
     registry,
-    accepted: new Counter({ name: 'tally_collector_events_accepted_total', help: 'Events accepted', labelNames: ['app'], registers: [registry] }),
-    rejected: new Counter({ name: 'tally_collector_events_rejected_total', help: 'Events rejected, by reason code', labelNames: ['reason'], registers: [registry] }),
-    requests: new Counter({ name: 'tally_collector_requests_total', help: 'HTTP requests by status', labelNames: ['status'], registers: [registry] }),
+    accepted: new Counter({
+      name: 'tally_collector_events_accepted_total',
+      help: 'Events accepted',
+      labelNames: ['app'],
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'tally_collector_events_rejected_total',
+      help: 'Events rejected, by reason code',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    requests: new Counter({
+      name: 'tally_collector_requests_total',
+      help: 'HTTP requests by status',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
     latency: new Histogram({
       name: 'tally_collector_request_seconds',
       help: 'Request latency',

@@ -18,7 +18,12 @@ describe('collector under hostile input', () => {
   afterAll(async () => app.close());
 
   const send = (payload: string | Buffer, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/v1/batch', payload, headers: { 'content-type': 'application/json', 'x-tally-key': WRITE_KEY, ...headers } });
+    app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      payload,
+      headers: { 'content-type': 'application/json', 'x-tally-key': WRITE_KEY, ...headers },
+    });
 
   const expectHandled = (res: Awaited<ReturnType<typeof send>>) => {
     expect(res.statusCode).toBeLessThan(500);
@@ -33,9 +38,15 @@ describe('collector under hostile input', () => {
 
   it('answers random bytes and random text with a clear 4xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 2000 }).map((a) => Buffer.from(a)), fc.string({ maxLength: 2000 })), async (payload) => {
-        expectHandled(await send(payload));
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2000 }).map((a) => Buffer.from(a)),
+          fc.string({ maxLength: 2000 }),
+        ),
+        async (payload) => {
+          expectHandled(await send(payload));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -56,9 +67,13 @@ describe('collector under hostile input', () => {
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(hostileEvent, { maxLength: 20 }), fc.option(anyJson), async (events, sentAt) => {
-        expectHandled(await send(JSON.stringify({ sent_at: sentAt, events })));
-      }),
+      fc.asyncProperty(
+        fc.array(hostileEvent, { maxLength: 20 }),
+        fc.option(anyJson),
+        async (events, sentAt) => {
+          expectHandled(await send(JSON.stringify({ sent_at: sentAt, events })));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -66,11 +81,23 @@ describe('collector under hostile input', () => {
   it('survives deep nesting, huge strings, many keys and NaN-like numbers', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     expectHandled(await send(`{"events":${deep}}`));
-    expectHandled(await send(`{"events":[{"event":"x","time":1,"distinct_id":"d","properties":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}]}`));
+    expectHandled(
+      await send(
+        `{"events":[{"event":"x","time":1,"distinct_id":"d","properties":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}]}`,
+      ),
+    );
     const huge = 'x'.repeat(3 * 1024 * 1024);
-    expectHandled(await send(JSON.stringify({ events: [{ event: 'x', time: Date.now(), distinct_id: 'd', properties: { s: huge } }] })));
+    expectHandled(
+      await send(
+        JSON.stringify({
+          events: [{ event: 'x', time: Date.now(), distinct_id: 'd', properties: { s: huge } }],
+        }),
+      ),
+    );
     const manyKeys = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
-    const res = await send(JSON.stringify({ events: [{ event: 'x', time: Date.now(), distinct_id: 'd', properties: manyKeys }] }));
+    const res = await send(
+      JSON.stringify({ events: [{ event: 'x', time: Date.now(), distinct_id: 'd', properties: manyKeys }] }),
+    );
     expect(res.json().rejected[0].code).toBe('TOO_MANY_PROPERTIES');
     expectHandled(await send('{"events":[{"event":"x","time":1e400,"distinct_id":"d"}]}'));
   });

@@ -38,7 +38,8 @@ export async function testApp(sink: EventSink = recordingSink()): Promise<Fastif
     config,
     sink,
     apps: {
-      byWriteKey: async (key) => (key === WRITE_KEY ? { appId: 'mbank', defaultBankCode: 'B000', timeZone: 'Asia/Shanghai' } : null),
+      byWriteKey: async (key) =>
+        key === WRITE_KEY ? { appId: 'mbank', defaultBankCode: 'B000', timeZone: 'Asia/Shanghai' } : null,
     },
   });
 }

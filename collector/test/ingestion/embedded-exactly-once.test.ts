@@ -2,8 +2,9 @@
 // real MariaDB and the real chdb-backed ClickHouse server: a retried batch counts once; a
 // collector killed with SIGKILL mid-stream loses nothing acknowledged and doubles nothing; a
 // ClickHouse outage of 30 s turns into retryable 503s, never into silent loss.
-import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
+
 import { postBatches } from '@tally/testbed/demo-data';
+import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEvents, storedCounts } from './support.ts';
 
@@ -69,7 +70,9 @@ describe('embedded pipeline: exactly once', () => {
     });
     expect(during.status).toBe(503);
     expect(during.headers.get('retry-after')).not.toBeNull();
-    const outage = new Promise<void>((resolve) => setTimeout(resolve, 30_000)).then(() => stack.startClickHouse());
+    const outage = new Promise<void>((resolve) => setTimeout(resolve, 30_000)).then(() =>
+      stack.startClickHouse(),
+    );
     const summary = await postBatches(batches, {
       collectorUrl: stack.collectorUrl,
       writeKey: stack.writeKey,

@@ -2,8 +2,9 @@
 // collector -> Kafka (acks=all) -> ingestion worker -> ClickHouse. Killing the worker with SIGKILL
 // mid-stream, or the collector, loses and doubles nothing; a message that can never be inserted
 // lands on the dead-letter topic with its reason while the rest of the partition is stored.
-import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
+
 import { postBatches } from '@tally/testbed/demo-data';
+import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEvents, storedCounts, waitFor } from './support.ts';
@@ -80,7 +81,11 @@ describe('kafka pipeline: exactly once', () => {
   }, 240_000);
 
   it('dead-letters a message that can never be inserted, with its reason, and keeps the partition moving', async () => {
-    const kafka = new Kafka({ clientId: 'dlq-test', brokers: [...stack.kafkaBootstrap], logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'dlq-test',
+      brokers: [...stack.kafkaBootstrap],
+      logLevel: logLevel.NOTHING,
+    });
     const producer = kafka.producer();
     await producer.connect();
     const before = await storedCounts(stack.clickhouse, stack.appId);
@@ -93,7 +98,14 @@ describe('kafka pipeline: exactly once', () => {
       acks: -1,
       messages: [
         { key: 'poison', value: 'this is not json' },
-        { key: 'poison', value: JSON.stringify({ events: [{ app_id: stack.appId, uuid: 'nope' }], profileOps: [], identityOps: [] }) },
+        {
+          key: 'poison',
+          value: JSON.stringify({
+            events: [{ app_id: stack.appId, uuid: 'nope' }],
+            profileOps: [],
+            identityOps: [],
+          }),
+        },
         ...goodRecords.map((r) => ({ key: 'poison', value: r.value })),
       ],
     });

@@ -9,7 +9,8 @@ export function loadChdbServerConfig(env: NodeJS.ProcessEnv = process.env): Chdb
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${name} must be a whole number, got "${raw}"`);
     return value;
   };
   const password = env.CHDB_PASSWORD;

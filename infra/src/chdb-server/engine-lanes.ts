@@ -42,14 +42,21 @@ export interface EngineLanes {
 export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: number): EngineLanes {
   const lanes: Lane[] = [];
   for (let i = 0; i < Math.max(2, laneCount); i++) {
-    lanes.push({ session: new Session(dataDir), queued: 0, tail: Promise.resolve(), database: '', settings: new Map() });
+    lanes.push({
+      session: new Session(dataDir),
+      queued: 0,
+      tail: Promise.resolve(),
+      database: '',
+      settings: new Map(),
+    });
   }
   const [writeLane, ...readLanes] = lanes as [Lane, ...Lane[]];
 
   async function execute(lane: Lane, request: EngineRequest): Promise<EngineResult> {
     const { session } = lane;
     if (lane.database !== request.database) {
-      if (!isIdentifier(request.database)) throw new ServerError(81, 'UNKNOWN_DATABASE', `Database ${request.database} does not exist`);
+      if (!isIdentifier(request.database))
+        throw new ServerError(81, 'UNKNOWN_DATABASE', `Database ${request.database} does not exist`);
       await session.queryAsync(`USE ${request.database}`);
       lane.database = request.database;
     }
@@ -60,7 +67,12 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
       }
     }
     for (const [name, value] of request.settings) {
-      if (!isIdentifier(name)) throw new ServerError(115, 'UNKNOWN_SETTING', `Setting ${name} is neither a builtin setting nor started with the prefix 'custom_'`);
+      if (!isIdentifier(name))
+        throw new ServerError(
+          115,
+          'UNKNOWN_SETTING',
+          `Setting ${name} is neither a builtin setting nor started with the prefix 'custom_'`,
+        );
       if (lane.settings.get(name) === value) continue;
       await session.queryAsync(`SET ${name} = ${settingLiteral(value)}`);
       lane.settings.set(name, value);
@@ -73,11 +85,17 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
       }
     }
     for (const [name, value] of request.params) {
-      if (!isIdentifier(name)) throw new ServerError(457, 'BAD_QUERY_PARAMETER', `Bad query parameter name ${name}`);
+      if (!isIdentifier(name))
+        throw new ServerError(457, 'BAD_QUERY_PARAMETER', `Bad query parameter name ${name}`);
       await session.queryAsync(`SET param_${name} = ${stringLiteral(value)}`);
     }
     const result = await session.queryAsync(request.sql, { format: request.format });
-    return { body: result.bytes(), rowsRead: result.rowsRead, bytesRead: result.bytesRead, elapsedS: result.elapsed };
+    return {
+      body: result.bytes(),
+      rowsRead: result.rowsRead,
+      bytesRead: result.bytesRead,
+      elapsedS: result.elapsed,
+    };
   }
 
   return {
@@ -85,14 +103,20 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
       const lane = request.isInsert ? writeLane : readLanes.reduce((a, b) => (b.queued < a.queued ? b : a));
       if (lane.queued >= maxQueued) {
         return Promise.reject(
-          new ServerError(202, 'TOO_MANY_SIMULTANEOUS_QUERIES', `Too many simultaneous queries. Maximum: ${maxQueued}`),
+          new ServerError(
+            202,
+            'TOO_MANY_SIMULTANEOUS_QUERIES',
+            `Too many simultaneous queries. Maximum: ${maxQueued}`,
+          ),
         );
       }
       lane.queued++;
       const run = lane.tail.then(() => execute(lane, request));
-      lane.tail = run.catch(() => undefined).finally(() => {
-        lane.queued--;
-      });
+      lane.tail = run
+        .catch(() => undefined)
+        .finally(() => {
+          lane.queued--;
+        });
       return run;
     },
     load: () => lanes.reduce((sum, lane) => sum + lane.queued, 0),

@@ -12,12 +12,32 @@ import type { EngineRequest } from './engine-lanes.ts';
 
 /** URL parameters that belong to the HTTP protocol, not to the engine's settings. */
 const PROTOCOL_PARAMS = new Set([
-  'query', 'database', 'default_format', 'query_id', 'user', 'password', 'session_id', 'session_timeout',
-  'session_check', 'compress', 'decompress', 'buffer_size', 'wait_end_of_query', 'http_wait_end_of_query',
-  'enable_http_compression', 'send_progress_in_http_headers', 'http_headers_progress_interval_ms',
-  'cancel_http_readonly_queries_on_client_close', 'http_response_buffer_size', 'role', 'quota_key',
-  'client_protocol_version', 'add_http_cors_header', 'http_zlib_compression_level',
-  'http_native_compression_disable_checksumming_on_decompress', 'http_write_exception_in_output_format',
+  'query',
+  'database',
+  'default_format',
+  'query_id',
+  'user',
+  'password',
+  'session_id',
+  'session_timeout',
+  'session_check',
+  'compress',
+  'decompress',
+  'buffer_size',
+  'wait_end_of_query',
+  'http_wait_end_of_query',
+  'enable_http_compression',
+  'send_progress_in_http_headers',
+  'http_headers_progress_interval_ms',
+  'cancel_http_readonly_queries_on_client_close',
+  'http_response_buffer_size',
+  'role',
+  'quota_key',
+  'client_protocol_version',
+  'add_http_cors_header',
+  'http_zlib_compression_level',
+  'http_native_compression_disable_checksumming_on_decompress',
+  'http_write_exception_in_output_format',
 ]);
 
 export interface ParsedRequest extends EngineRequest {
@@ -60,13 +80,15 @@ export async function parseClickHouseRequest(
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const encoding = (req.headers['content-encoding'] ?? '').toLowerCase();
-  const source = encoding === 'gzip' ? req.pipe(createGunzip()) : encoding === 'deflate' ? req.pipe(createInflate()) : req;
+  const source =
+    encoding === 'gzip' ? req.pipe(createGunzip()) : encoding === 'deflate' ? req.pipe(createInflate()) : req;
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBytes) throw new ServerError(1001, 'STD_EXCEPTION', `Request body exceeds ${maxBytes} bytes`);
+      if (size > maxBytes)
+        throw new ServerError(1001, 'STD_EXCEPTION', `Request body exceeds ${maxBytes} bytes`);
       chunks.push(chunk);
     }
   } catch (error) {

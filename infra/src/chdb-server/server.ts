@@ -60,9 +60,18 @@ export async function startChdbServer(options: ChdbServerOptions): Promise<ChdbS
     }
     if (!authenticated(req, url)) {
       req.resume();
-      throw new ServerError(516, 'AUTHENTICATION_FAILED', `${options.user}: Authentication failed: password is incorrect, or there is no user with such name.`);
+      throw new ServerError(
+        516,
+        'AUTHENTICATION_FAILED',
+        `${options.user}: Authentication failed: password is incorrect, or there is no user with such name.`,
+      );
     }
-    const request = await parseClickHouseRequest(req, url, database, options.maxBodyBytes ?? 512 * 1024 * 1024);
+    const request = await parseClickHouseRequest(
+      req,
+      url,
+      database,
+      options.maxBodyBytes ?? 512 * 1024 * 1024,
+    );
     const settings = new Map(request.settings);
     if (options.fsyncAfterInsert && request.isInsert) settings.set('fsync_after_insert', '1');
     try {
@@ -128,7 +137,10 @@ function sendError(res: ServerResponse, error: unknown, queryId: string): void {
   }
   const { code, text } =
     error instanceof ServerError
-      ? { code: error.code, text: `Code: ${error.code}. DB::Exception: ${error.message}. (${error.codeName})` }
+      ? {
+          code: error.code,
+          text: `Code: ${error.code}. DB::Exception: ${error.message}. (${error.codeName})`,
+        }
       : describeEngineError(error);
   res.writeHead(statusForCode(code), {
     'content-type': 'text/plain; charset=UTF-8',

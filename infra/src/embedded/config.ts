@@ -8,7 +8,13 @@ export interface EmbeddedConfig {
   /** State folder: databases, logs, demo write key. */
   readonly home: string;
   readonly host: string;
-  readonly ports: { readonly collector: number; readonly api: number; readonly console: number; readonly clickhouse: number; readonly mariadb: number };
+  readonly ports: {
+    readonly collector: number;
+    readonly api: number;
+    readonly console: number;
+    readonly clickhouse: number;
+    readonly mariadb: number;
+  };
   readonly clickhouseUser: string;
   readonly clickhousePassword: string;
   readonly mariadbPassword: string;
@@ -30,7 +36,8 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 
 export function loadEmbeddedConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
   const demoEvents = Number(env.TALLY_DEMO_EVENTS ?? 100_000);
-  if (!Number.isInteger(demoEvents) || demoEvents < 0) throw new Error('TALLY_DEMO_EVENTS must be a whole number');
+  if (!Number.isInteger(demoEvents) || demoEvents < 0)
+    throw new Error('TALLY_DEMO_EVENTS must be a whole number');
   return Object.freeze({
     repoRoot: REPO_ROOT,
     home: resolve(env.TALLY_HOME ?? resolve(REPO_ROOT, '.tally')),

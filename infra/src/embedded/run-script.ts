@@ -13,6 +13,8 @@ export function runScript(entry: string, env: Record<string, string>, cwd?: stri
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${entry} exited with code ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${entry} exited with code ${code}`)),
+    );
   });
 }

@@ -33,7 +33,9 @@ const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   // TALLY_PROFILE_DIR: write a V8 CPU profile of every service on exit (for benchmarks).
-  const profile = process.env.TALLY_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TALLY_PROFILE_DIR}`] : [];
+  const profile = process.env.TALLY_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TALLY_PROFILE_DIR}`]
+    : [];
   const child = spawn(process.execPath, [...profile, '--import', tsxLoader, options.entry], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },

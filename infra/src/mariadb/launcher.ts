@@ -72,14 +72,18 @@ export async function startMariaDb(options: MariaDbOptions): Promise<RunningMari
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let exitCode: number | null = null;
-  const exited = new Promise<void>((r) => child.once('exit', (code) => {
-    exitCode = code ?? -1;
-    r();
-  }));
+  const exited = new Promise<void>((r) =>
+    child.once('exit', (code) => {
+      exitCode = code ?? -1;
+      r();
+    }),
+  );
 
   const root = await waitForRoot(socket, options.readyTimeoutMs ?? 60_000, () => exitCode, dataDir);
   try {
-    await root.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await root.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+    );
     await root.query('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [user, '127.0.0.1', options.password]);
     await root.query('ALTER USER ?@? IDENTIFIED BY ?', [user, '127.0.0.1', options.password]);
     await root.query(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO ?@?`, [user, '127.0.0.1']);
@@ -108,11 +112,13 @@ async function waitForRoot(
 ): Promise<mysql.Connection> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exitCode() !== null) throw new Error(`mariadbd exited (code ${exitCode()}); see ${join(dataDir, 'error.log')}`);
+    if (exitCode() !== null)
+      throw new Error(`mariadbd exited (code ${exitCode()}); see ${join(dataDir, 'error.log')}`);
     try {
       return await mysql.createConnection({ socketPath: socket, user: 'root' });
     } catch {
-      if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -17,7 +17,10 @@ describe('chdb server: ClickHouse HTTP interface', () => {
   beforeAll(async () => {
     server = await startChdbServer({ dataDir: dir, user: 'tally', password: 'secret' });
     client = connectClickHouse({ url: server.url, username: 'tally', password: 'secret', database: 'tally' });
-    await client.command({ query: 'CREATE TABLE t (id UInt64, name String, at DateTime64(3, \'UTC\')) ENGINE = MergeTree ORDER BY id' });
+    await client.command({
+      query:
+        "CREATE TABLE t (id UInt64, name String, at DateTime64(3, 'UTC')) ENGINE = MergeTree ORDER BY id",
+    });
   });
   afterAll(async () => {
     await client.close();
@@ -45,19 +48,26 @@ describe('chdb server: ClickHouse HTTP interface', () => {
 
   it('binds parameters exactly, whatever they contain', async () => {
     const tricky = "it's a \\ back\nslash\t中文 '; DROP TABLE t; --";
-    const [row] = await rows<{ s: string; n: number; a: string[] }>('SELECT {s:String} AS s, {n:UInt64} AS n, {a:Array(String)} AS a', {
-      s: tricky,
-      n: 42,
-      a: ["x'y", 'z\\'],
-    });
+    const [row] = await rows<{ s: string; n: number; a: string[] }>(
+      'SELECT {s:String} AS s, {n:UInt64} AS n, {a:Array(String)} AS a',
+      {
+        s: tricky,
+        n: 42,
+        a: ["x'y", 'z\\'],
+      },
+    );
     expect(row).toEqual({ s: tricky, n: 42, a: ["x'y", 'z\\'] });
-    expect(await rows('SELECT id FROM t WHERE name = {name:String}', { name: "O'Brien\\" })).toEqual([{ id: 2 }]);
+    expect(await rows('SELECT id FROM t WHERE name = {name:String}', { name: "O'Brien\\" })).toEqual([
+      { id: 2 },
+    ]);
     expect(await rows('SELECT count() AS c FROM t')).toEqual([{ c: 2 }]);
   });
 
   it('takes thousands of parameter values (sent as a multipart body)', async () => {
     const ids = Array.from({ length: 5_000 }, (_, i) => i);
-    expect(await rows('SELECT count() AS c FROM t WHERE id IN {ids:Array(UInt64)}', { ids })).toEqual([{ c: 2 }]);
+    expect(await rows('SELECT count() AS c FROM t WHERE id IN {ids:Array(UInt64)}', { ids })).toEqual([
+      { c: 2 },
+    ]);
   });
 
   it('never lets a request use a parameter an earlier request set', async () => {
@@ -82,18 +92,32 @@ describe('chdb server: ClickHouse HTTP interface', () => {
   });
 
   it('refuses a wrong password', async () => {
-    const intruder = connectClickHouse({ url: server.url, username: 'tally', password: 'guess', database: 'tally' });
+    const intruder = connectClickHouse({
+      url: server.url,
+      username: 'tally',
+      password: 'guess',
+      database: 'tally',
+    });
     await expect(intruder.query({ query: 'SELECT 1' })).rejects.toMatchObject({ code: '516' });
     await intruder.close();
   });
 
   it('completes an insert while a long query runs (inserts have their own engine session)', async () => {
-    const long = rows('SELECT count() FROM numbers(400000000) WHERE sipHash64(number) % 3 = 1 SETTINGS max_threads = 1');
+    const long = rows(
+      'SELECT count() FROM numbers(400000000) WHERE sipHash64(number) % 3 = 1 SETTINGS max_threads = 1',
+    );
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
-    await client.insert({ table: 't', format: 'JSONEachRow', values: [{ id: 3, name: 'c', at: Date.now() }] });
+    await client.insert({
+      table: 't',
+      format: 'JSONEachRow',
+      values: [{ id: 3, name: 'c', at: Date.now() }],
+    });
     const insertMs = Date.now() - started;
-    const longStillRunning = await Promise.race([long.then(() => false), new Promise((r) => setTimeout(() => r(true), 0))]);
+    const longStillRunning = await Promise.race([
+      long.then(() => false),
+      new Promise((r) => setTimeout(() => r(true), 0)),
+    ]);
     expect(longStillRunning).toBe(true);
     expect(insertMs).toBeLessThan(1_000);
     await long;

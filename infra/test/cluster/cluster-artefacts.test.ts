@@ -13,7 +13,9 @@ import { type ClickHouseClient, connectClickHouse, migrateClickHouse } from '../
 import { splitStatements } from '../../src/migrations/migration-files.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const clusterSql = splitStatements(readFileSync(join(root, 'clickhouse/cluster/0001_cluster_tables.sql'), 'utf8'));
+const clusterSql = splitStatements(
+  readFileSync(join(root, 'clickhouse/cluster/0001_cluster_tables.sql'), 'utf8'),
+);
 
 describe('cluster DDL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-ddl-'));
@@ -33,7 +35,11 @@ describe('cluster DDL', () => {
   it('parses every statement in the real engine', async () => {
     expect(clusterSql.length).toBeGreaterThan(8);
     for (const statement of clusterSql) {
-      const result = await client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q: statement }, format: 'JSONEachRow' });
+      const result = await client.query({
+        query: 'SELECT formatQuery({q:String}) AS f',
+        query_params: { q: statement },
+        format: 'JSONEachRow',
+      });
       const [row] = await result.json<{ f: string }>();
       expect(row?.f.length).toBeGreaterThan(10);
     }
@@ -62,7 +68,8 @@ describe('cluster DDL', () => {
       (
         await (
           await client.query({
-            query: 'SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {t:String} ORDER BY position',
+            query:
+              'SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {t:String} ORDER BY position',
             query_params: { db, t: table },
             format: 'JSONEachRow',
           })
@@ -78,18 +85,31 @@ describe('cluster DDL', () => {
 
 describe('compose file', () => {
   const compose = parse(readFileSync(join(root, 'compose/docker-compose.yml'), 'utf8'), { merge: true }) as {
-    services: Record<string, { image?: string; build?: unknown; depends_on?: string[]; environment?: Record<string, string> }>;
+    services: Record<
+      string,
+      { image?: string; build?: unknown; depends_on?: string[]; environment?: Record<string, string> }
+    >;
   };
 
   it('runs ClickHouse with Keeper, Kafka, MySQL and every Tally service', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['keeper', 'clickhouse-s1r1', 'clickhouse-s2r2', 'kafka', 'mysql', 'collector', 'ingest-worker', 'analytics-api']),
+      expect.arrayContaining([
+        'keeper',
+        'clickhouse-s1r1',
+        'clickhouse-s2r2',
+        'kafka',
+        'mysql',
+        'collector',
+        'ingest-worker',
+        'analytics-api',
+      ]),
     );
   });
 
   it('depends only on services it defines, and pins every image', () => {
     for (const [name, service] of Object.entries(compose.services)) {
-      for (const dependency of service.depends_on ?? []) expect(compose.services, `${name} -> ${dependency}`).toHaveProperty(dependency);
+      for (const dependency of service.depends_on ?? [])
+        expect(compose.services, `${name} -> ${dependency}`).toHaveProperty(dependency);
       if (service.image) expect(service.image, name).toMatch(/:[\w.-]+$/);
       expect(service.image ?? service.build, name).toBeDefined();
     }

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const marker = join(config.home, 'demo-loaded.json');
   if (existsSync(marker)) {
     const previous = JSON.parse(readFileSync(marker, 'utf8')) as { events: number; writeKey: string };
-    console.log(`[demo] already loaded (${previous.events.toLocaleString('en')} events); write key ${previous.writeKey}`);
+    console.log(
+      `[demo] already loaded (${previous.events.toLocaleString('en')} events); write key ${previous.writeKey}`,
+    );
     return;
   }
   const metadata = connectMySql({ url: config.mysqlUrl });
@@ -62,7 +64,10 @@ async function main(): Promise<void> {
         `of ${data.province.banks.length} banks`,
     );
     console.log(`[demo] SDK write key for app "${appId}": ${writeKey}`);
-    writeFileSync(marker, JSON.stringify({ appId, writeKey, events: summary.accepted, at: new Date().toISOString() }));
+    writeFileSync(
+      marker,
+      JSON.stringify({ appId, writeKey, events: summary.accepted, at: new Date().toISOString() }),
+    );
   } finally {
     await metadata.close();
   }

@@ -23,7 +23,11 @@ export function seededRandom(seed: number): Random {
   };
   // At most 8 hex digits per draw: one draw carries 32 random bits.
   const hex = (n: number): string =>
-    n > 8 ? hex(8) + hex(n - 8) : Math.floor(next() * 16 ** n).toString(16).padStart(n, '0');
+    n > 8
+      ? hex(8) + hex(n - 8)
+      : Math.floor(next() * 16 ** n)
+          .toString(16)
+          .padStart(n, '0');
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnChdbServer } from '@tally/infra/chdb-server';
 import { type ClickHouseClient, connectClickHouse, migrateClickHouse } from '@tally/infra/clickhouse';
-import { startServiceProcess, type ServiceProcess } from '@tally/infra/embedded';
+import { type ServiceProcess, startServiceProcess } from '@tally/infra/embedded';
 import { startKafkaMock } from '@tally/infra/kafka-mock';
 import { startMariaDb } from '@tally/infra/mariadb';
 import { connectMySql, type MetadataDb, migrateMySql } from '@tally/infra/mysql';
-import { createTestApp } from './test-app.ts';
 import { freePort } from './free-port.ts';
+import { createTestApp } from './test-app.ts';
 
 export interface EmbeddedStackOptions {
   readonly mode?: 'embedded' | 'kafka';
@@ -53,10 +53,19 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
   const dir = mkdtempSync(join(tmpdir(), 'tally-stack-'));
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    const mariadb = await startMariaDb({ dataDir: join(dir, 'mariadb'), port: await freePort(), password: 'tally-test' });
+    const mariadb = await startMariaDb({
+      dataDir: join(dir, 'mariadb'),
+      port: await freePort(),
+      password: 'tally-test',
+    });
     cleanups.push(() => mariadb.stop());
     const chPort = await freePort();
-    const chdbOptions = { dataDir: join(dir, 'clickhouse'), port: chPort, user: CH_USER, password: CH_PASSWORD };
+    const chdbOptions = {
+      dataDir: join(dir, 'clickhouse'),
+      port: chPort,
+      user: CH_USER,
+      password: CH_PASSWORD,
+    };
     let chdb = await spawnChdbServer(chdbOptions);
     cleanups.push(() => chdb.stop());
     const clickhouseConfig = { url: chdb.url, username: CH_USER, password: CH_PASSWORD, database: 'tally' };

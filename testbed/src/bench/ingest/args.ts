@@ -21,5 +21,10 @@ export function parseIngestArgs(argv: readonly string[]): IngestBenchOptions {
   const events = Number(values.events);
   if (!Number.isInteger(events) || events < 1000) throw new Error('--events must be a whole number >= 1000');
   if (values.mode !== 'embedded' && values.mode !== 'kafka') throw new Error('--mode is embedded or kafka');
-  return { events, mode: values.mode, batchSize: Number(values['batch-size']), concurrency: Number(values.concurrency) };
+  return {
+    events,
+    mode: values.mode,
+    batchSize: Number(values['batch-size']),
+    concurrency: Number(values.concurrency),
+  };
 }

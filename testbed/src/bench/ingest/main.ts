@@ -17,7 +17,11 @@ const bodies: Array<{ body: string; firstUuid: string; count: number }> = [];
 let pending: WireEvent[] = [];
 let total = 0;
 const flushBody = () => {
-  bodies.push({ body: JSON.stringify({ sent_at: 0, events: pending }), firstUuid: pending[0]!.uuid, count: pending.length });
+  bodies.push({
+    body: JSON.stringify({ sent_at: 0, events: pending }),
+    firstUuid: pending[0]!.uuid,
+    count: pending.length,
+  });
   total += pending.length;
   pending = [];
 };
@@ -63,7 +67,9 @@ try {
       sent += item.count;
       if (Date.now() - lastReport > 5_000) {
         lastReport = Date.now();
-        log(`${sent.toLocaleString('en')} sent, ${Math.round(sent / ((lastReport - started) / 1000)).toLocaleString('en')} events/s`);
+        log(
+          `${sent.toLocaleString('en')} sent, ${Math.round(sent / ((lastReport - started) / 1000)).toLocaleString('en')} events/s`,
+        );
       }
     }
   };
@@ -93,7 +99,9 @@ try {
     elapsed_s: Number(elapsedS.toFixed(1)),
     cpus: cpus().length,
   };
-  log(`done: ${figures.events_per_s.toLocaleString('en')} events/s sustained, freshness p50 ${figures.freshness_p50_ms} ms, p99 ${figures.freshness_p99_ms} ms`);
+  log(
+    `done: ${figures.events_per_s.toLocaleString('en')} events/s sustained, freshness p50 ${figures.freshness_p50_ms} ms, p99 ${figures.freshness_p99_ms} ms`,
+  );
   console.log(JSON.stringify(figures));
 } finally {
   await stack.stop();

@@ -6,7 +6,7 @@
 import { postBatches } from '@tally/testbed/demo-data';
 import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoEvents, storedCounts } from './support.ts';
+import { demoEvents, sendWithCrash, storedCounts } from './support.ts';
 
 describe('embedded pipeline: exactly once', () => {
   let stack: EmbeddedStack;
@@ -36,23 +36,13 @@ describe('embedded pipeline: exactly once', () => {
   it('loses and doubles nothing when the collector is killed with SIGKILL mid-stream', async () => {
     const before = await storedCounts(stack.clickhouse, stack.appId);
     const batches = demoEvents(20_000, 12);
-    let killed = false;
-    const summary = await postBatches(batches, {
-      collectorUrl: stack.collectorUrl,
-      writeKey: stack.writeKey,
-      batchSize: 200,
-      concurrency: 4,
-      onProgress: (accepted) => {
-        if (!killed && accepted >= 6_000) {
-          killed = true;
-          void stack
-            .collector()
-            .kill('SIGKILL')
-            .then(() => stack.restartCollector());
-        }
-      },
-    });
-    expect(killed).toBe(true);
+    const summary = await sendWithCrash(stack, batches, 6_000, () =>
+      stack
+        .collector()
+        .kill('SIGKILL')
+        .then(() => stack.restartCollector()),
+    );
+    expect(summary.crashed).toBe(true);
     expect(summary.retries).toBeGreaterThan(0);
     const after = await storedCounts(stack.clickhouse, stack.appId);
     expect(after.rows - before.rows).toBe(20_000);

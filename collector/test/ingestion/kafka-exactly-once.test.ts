@@ -3,11 +3,10 @@
 // mid-stream, or the collector, loses and doubles nothing; a message that can never be inserted
 // lands on the dead-letter topic with its reason while the rest of the partition is stored.
 
-import { postBatches } from '@tally/testbed/demo-data';
 import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoEvents, storedCounts, waitFor } from './support.ts';
+import { demoEvents, sendWithCrash, storedCounts, waitFor } from './support.ts';
 
 describe('kafka pipeline: exactly once', () => {
   let stack: EmbeddedStack;
@@ -20,23 +19,13 @@ describe('kafka pipeline: exactly once', () => {
 
   it('stores every event once when the worker is killed with SIGKILL mid-stream and restarted', async () => {
     const batches = demoEvents(15_000, 21);
-    let killed = false;
-    await postBatches(batches, {
-      collectorUrl: stack.collectorUrl,
-      writeKey: stack.writeKey,
-      batchSize: 200,
-      concurrency: 4,
-      onProgress: (accepted) => {
-        if (!killed && accepted >= 5_000) {
-          killed = true;
-          void stack
-            .worker()!
-            .kill('SIGKILL')
-            .then(() => stack.restartWorker());
-        }
-      },
-    });
-    expect(killed).toBe(true);
+    const sent = await sendWithCrash(stack, batches, 5_000, () =>
+      stack
+        .worker()!
+        .kill('SIGKILL')
+        .then(() => stack.restartWorker()),
+    );
+    expect(sent.crashed).toBe(true);
     const counts = await waitFor(
       () => storedCounts(stack.clickhouse, stack.appId),
       (c) => c.rows >= 15_000,
@@ -52,22 +41,12 @@ describe('kafka pipeline: exactly once', () => {
   it('stores every acknowledged event once when the collector is killed with SIGKILL mid-stream', async () => {
     const before = await storedCounts(stack.clickhouse, stack.appId);
     const batches = demoEvents(8_000, 22);
-    let killed = false;
-    const summary = await postBatches(batches, {
-      collectorUrl: stack.collectorUrl,
-      writeKey: stack.writeKey,
-      batchSize: 200,
-      concurrency: 4,
-      onProgress: (accepted) => {
-        if (!killed && accepted >= 2_000) {
-          killed = true;
-          void stack
-            .collector()
-            .kill('SIGKILL')
-            .then(() => stack.restartCollector());
-        }
-      },
-    });
+    const summary = await sendWithCrash(stack, batches, 2_000, () =>
+      stack
+        .collector()
+        .kill('SIGKILL')
+        .then(() => stack.restartCollector()),
+    );
     expect(summary.retries).toBeGreaterThan(0);
     await waitFor(
       () => storedCounts(stack.clickhouse, stack.appId),

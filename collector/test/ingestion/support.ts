@@ -2,7 +2,8 @@
 // wait-until helper. The events come from the demo generator, so every uuid is known up front and
 // "exactly N stored" is checked against the generator, not against the pipeline's own output.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
-import { generateDemoData, type WireEvent } from '@tally/testbed/demo-data';
+import { generateDemoData, type PostSummary, postBatches, type WireEvent } from '@tally/testbed/demo-data';
+import type { EmbeddedStack } from '@tally/testbed/stack';
 
 export function demoEvents(count: number, seed: number): WireEvent[][] {
   const events: WireEvent[] = [];
@@ -41,4 +42,30 @@ export async function waitFor<T>(
     if (done(value) || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Sends batches through the collector like a retrying SDK, and once `crashAfter` events are
+ * acknowledged runs `crash` (kill a process with SIGKILL and restart it) while sending goes on.
+ */
+export async function sendWithCrash(
+  stack: EmbeddedStack,
+  batches: WireEvent[][],
+  crashAfter: number,
+  crash: () => Promise<void>,
+): Promise<PostSummary & { crashed: boolean }> {
+  let crashed = false;
+  const summary = await postBatches(batches, {
+    collectorUrl: stack.collectorUrl,
+    writeKey: stack.writeKey,
+    batchSize: 200,
+    concurrency: 4,
+    onProgress: (accepted) => {
+      if (!crashed && accepted >= crashAfter) {
+        crashed = true;
+        void crash();
+      }
+    },
+  });
+  return { ...summary, crashed };
 }

@@ -4,6 +4,7 @@
 // lands on the dead-letter topic with its reason while the rest of the partition is stored.
 
 import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
+import { postBatches } from '@tally/testbed/demo-data';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEvents, sendWithCrash, storedCounts, waitFor } from './support.ts';
@@ -57,6 +58,26 @@ describe('kafka pipeline: exactly once', () => {
     const after = await storedCounts(stack.clickhouse, stack.appId);
     expect(after.rows - before.rows).toBe(8_000);
     expect(after.distinct - before.distinct).toBe(8_000);
+  }, 240_000);
+
+  it('holds events in Kafka while ClickHouse is unreachable for 30 s, then stores each once', async () => {
+    const before = await storedCounts(stack.clickhouse, stack.appId);
+    const batches = demoEvents(4_000, 24);
+    await stack.stopClickHouse();
+    // The collector only needs Kafka: clients are acknowledged during the outage.
+    const summary = await postBatches(batches, { collectorUrl: stack.collectorUrl, writeKey: stack.writeKey, batchSize: 200 });
+    expect(summary.accepted).toBe(4_000);
+    await new Promise((r) => setTimeout(r, 30_000));
+    await stack.startClickHouse();
+    await waitFor(
+      () => storedCounts(stack.clickhouse, stack.appId),
+      (c) => c.rows - before.rows >= 4_000,
+      90_000,
+    );
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = await storedCounts(stack.clickhouse, stack.appId);
+    expect(after.rows - before.rows).toBe(4_000);
+    expect(after.distinct - before.distinct).toBe(4_000);
   }, 240_000);
 
   it('dead-letters a message that can never be inserted, with its reason, and keeps the partition moving', async () => {

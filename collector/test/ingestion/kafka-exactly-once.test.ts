@@ -3,8 +3,8 @@
 // mid-stream, or the collector, loses and doubles nothing; a message that can never be inserted
 // lands on the dead-letter topic with its reason while the rest of the partition is stored.
 
-import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import { postBatches } from '@tally/testbed/demo-data';
+import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEvents, sendWithCrash, storedCounts, waitFor } from './support.ts';
@@ -65,7 +65,11 @@ describe('kafka pipeline: exactly once', () => {
     const batches = demoEvents(4_000, 24);
     await stack.stopClickHouse();
     // The collector only needs Kafka: clients are acknowledged during the outage.
-    const summary = await postBatches(batches, { collectorUrl: stack.collectorUrl, writeKey: stack.writeKey, batchSize: 200 });
+    const summary = await postBatches(batches, {
+      collectorUrl: stack.collectorUrl,
+      writeKey: stack.writeKey,
+      batchSize: 200,
+    });
     expect(summary.accepted).toBe(4_000);
     await new Promise((r) => setTimeout(r, 30_000));
     await stack.startClickHouse();

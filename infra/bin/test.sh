@@ -9,5 +9,7 @@ echo "[test] lint (biome)"
 pnpm exec biome check .
 echo "[test] typecheck"
 pnpm -r --workspace-concurrency=1 typecheck
+echo "[test] SDK build with its 10 KB size budget"
+pnpm --filter @tally/sdk-web build
 echo "[test] test suite (vitest)"
 pnpm exec vitest run "$@"

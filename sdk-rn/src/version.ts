@@ -1,0 +1,2 @@
+// The SDK version sent as $lib_version.
+export const VERSION = '0.1.0';

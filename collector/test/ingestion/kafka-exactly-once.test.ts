@@ -84,6 +84,28 @@ describe('kafka pipeline: exactly once', () => {
     expect(after.distinct - before.distinct).toBe(4_000);
   }, 240_000);
 
+  it('loses and doubles nothing while a second worker joins the group (a rebalance)', async () => {
+    const before = await storedCounts(stack.clickhouse, stack.appId);
+    const second = await stack.addWorker();
+    const written = async (url: string) =>
+      ((await (await fetch(`${url}/healthz`)).json()) as { written: number }).written;
+    const secondBefore = await written(second);
+    await postBatches(demoEvents(6_000, 25), {
+      collectorUrl: stack.collectorUrl,
+      writeKey: stack.writeKey,
+      batchSize: 200,
+    });
+    await waitFor(
+      () => storedCounts(stack.clickhouse, stack.appId),
+      (c) => c.rows - before.rows >= 6_000,
+      120_000,
+    );
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = await storedCounts(stack.clickhouse, stack.appId);
+    expect(after.rows - before.rows).toBe(6_000);
+    expect(after.distinct - before.distinct).toBe(6_000);
+  }, 240_000);
+
   it('dead-letters a message that can never be inserted, with its reason, and keeps the partition moving', async () => {
     const kafka = new Kafka({
       clientId: 'dlq-test',

@@ -38,6 +38,8 @@ export interface EmbeddedStack {
   /** Kafka mode: ingestion worker child process. */
   worker(): ServiceProcess | null;
   restartWorker(): Promise<void>;
+  /** Kafka mode: starts one more ingestion worker in the same consumer group; returns its URL. */
+  addWorker(): Promise<string>;
   stopClickHouse(): Promise<void>;
   startClickHouse(): Promise<void>;
   stop(): Promise<void>;
@@ -118,13 +120,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
     cleanups.push(() => collector.stop());
 
     const workerPort = await freePort();
-    const startWorker = () =>
+    const startWorker = (port = workerPort, name = 'worker') =>
       startServiceProcess({
         name: 'ingest-worker',
         entry: WORKER_ENTRY,
-        env: { ...baseEnv, PORT: String(workerPort), HOST: '127.0.0.1' },
-        readyUrl: `http://127.0.0.1:${workerPort}/healthz`,
-        logFile: join(dir, 'logs', 'worker.log'),
+        env: { ...baseEnv, PORT: String(port), HOST: '127.0.0.1' },
+        readyUrl: `http://127.0.0.1:${port}/healthz`,
+        logFile: join(dir, 'logs', `${name}.log`),
       });
     let worker: ServiceProcess | null = mode === 'kafka' ? await startWorker() : null;
     cleanups.push(async () => {
@@ -148,6 +150,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
       async restartWorker() {
         await worker?.stop();
         worker = await startWorker();
+      },
+      async addWorker() {
+        const port = await freePort();
+        const extra = await startWorker(port, `worker-${port}`);
+        cleanups.push(() => extra.stop());
+        return `http://127.0.0.1:${port}`;
       },
       stopClickHouse: () => chdb.stop(),
       async startClickHouse() {

@@ -87,9 +87,7 @@ describe('kafka pipeline: exactly once', () => {
   it('loses and doubles nothing while a second worker joins the group (a rebalance)', async () => {
     const before = await storedCounts(stack.clickhouse, stack.appId);
     const second = await stack.addWorker();
-    const written = async (url: string) =>
-      ((await (await fetch(`${url}/healthz`)).json()) as { written: number }).written;
-    const secondBefore = await written(second);
+    expect((await fetch(`${second}/healthz`)).status).toBe(200);
     await postBatches(demoEvents(6_000, 25), {
       collectorUrl: stack.collectorUrl,
       writeKey: stack.writeKey,

@@ -2,6 +2,7 @@
 // Exports named items only; never platform code.
 export { backoffDelay } from './backoff.ts';
 export { TallyCore } from './client.ts';
+export { defaultClientApi, type TrackingClient } from './default-client-api.ts';
 export { cleanProperties } from './properties.ts';
 export { classifyResponse } from './response.ts';
 export { systemScheduler } from './scheduler.ts';

@@ -1,0 +1,48 @@
+// The shared services every feature plugin reads: `app.clickhouse`, `app.metadata`, `app.config`,
+// `app.keyring`, registered once on the root instance (fastify-plugin skips encapsulation so
+// every prefix sees them). Also the request decorators' types, set by permissions/enforce-plugin.ts.
+import type { ClickHouseClient } from '@tally/infra/clickhouse';
+import type { MetadataDb } from '@tally/infra/mysql';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ApiConfig } from './config.ts';
+import type { Keyring } from './crypto/keyring.ts';
+import type { RouteEntry } from './permissions/enforce-plugin.ts';
+import type { OrgScope } from './permissions/org-scope.ts';
+import type { Principal } from './permissions/principal.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clickhouse: ClickHouseClient;
+    metadata: MetadataDb;
+    config: ApiConfig;
+    keyring: Keyring;
+    /** Every route registered so far with its permission (the authorisation tests walk it). */
+    routeCatalogue: readonly RouteEntry[];
+  }
+  interface FastifyRequest {
+    /** Who is calling; ANONYMOUS on public routes. */
+    principal: Principal;
+    /** Rows this request may see; every ClickHouse/MySQL query of a route must apply it. */
+    orgScope: OrgScope;
+    /** Appends an audit entry as the current principal from the client's address. */
+    audit(action: string, details: Record<string, unknown>): Promise<void>;
+  }
+}
+
+export interface CoreServices {
+  readonly clickhouse: ClickHouseClient;
+  readonly metadata: MetadataDb;
+  readonly config: ApiConfig;
+  readonly keyring: Keyring;
+}
+
+export const coreDecorators = fp(
+  async (app: FastifyInstance, services: CoreServices) => {
+    app.decorate('clickhouse', services.clickhouse);
+    app.decorate('metadata', services.metadata);
+    app.decorate('config', services.config);
+    app.decorate('keyring', services.keyring);
+  },
+  { name: 'tally-core-decorators' },
+);

@@ -1,0 +1,54 @@
+// Per-app retention as a ClickHouse TTL on the event tables. ClickHouse has one TTL expression
+// per table, so the per-app periods (apps.retention_days) become one expression that picks each
+// row's period by its app_id, grouped by period:
+//   toDateTime(time) + toIntervalDay(multiIf(app_id IN ('a','b'), 30, app_id IN ('c'), 90, 730))
+// DDL cannot take bound parameters, so app ids are checked against a strict pattern and the build
+// refuses any other value instead of escaping it. Never splices anything else into the DDL.
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+
+/** Tables whose rows expire with their app's retention period. */
+export const RETENTION_TABLES = ['events', 'profile_ops'] as const;
+/** Rows of apps unknown to the metadata database keep the platform default (apps table default). */
+export const DEFAULT_RETENTION_DAYS = 730;
+export const APP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export interface AppRetention {
+  readonly appId: string;
+  readonly days: number;
+}
+
+interface RetentionRow extends RowDataPacket {
+  id: string;
+  retention_days: number;
+}
+
+export async function loadRetention(pool: Pool): Promise<AppRetention[]> {
+  const [rows] = await pool.query<RetentionRow[]>('SELECT id, retention_days FROM apps ORDER BY id');
+  return rows.map((r) => ({ appId: r.id, days: Number(r.retention_days) }));
+}
+
+/** App ids per retention period, shortest period first. */
+export function groupByDays(apps: readonly AppRetention[]): Array<{ days: number; appIds: string[] }> {
+  const groups = new Map<number, string[]>();
+  for (const app of apps) {
+    if (!APP_ID_PATTERN.test(app.appId))
+      throw new Error(`retention: app id ${JSON.stringify(app.appId)} is not a valid app id`);
+    if (!Number.isInteger(app.days) || app.days < 1 || app.days > 36_500)
+      throw new Error(`retention: app ${app.appId} has retention ${app.days}; expected 1-36500 days`);
+    const ids = groups.get(app.days) ?? [];
+    ids.push(app.appId);
+    groups.set(app.days, ids);
+  }
+  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([days, appIds]) => ({ days, appIds }));
+}
+
+export function retentionTtlExpression(apps: readonly AppRetention[]): string {
+  const groups = groupByDays(apps).filter((g) => g.days !== DEFAULT_RETENTION_DAYS);
+  const days =
+    groups.length === 0
+      ? String(DEFAULT_RETENTION_DAYS)
+      : `multiIf(${groups
+          .map((g) => `app_id IN (${g.appIds.map((id) => `'${id}'`).join(', ')}), ${g.days}`)
+          .join(', ')}, ${DEFAULT_RETENTION_DAYS})`;
+  return `toDateTime(time) + toIntervalDay(${days})`;
+}

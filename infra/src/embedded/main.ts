@@ -3,7 +3,8 @@
 // analytics API and the console, loads the demo data once, prints the URLs, and on Ctrl-C stops
 // everything in reverse order. Never forks product logic: the services run exactly as in a
 // cluster, only their configuration differs.
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnChdbServer } from '../chdb-server/index.ts';
 import { connectClickHouse, migrateClickHouse } from '../clickhouse/index.ts';
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
     await metadata.close();
 
     const env: Record<string, string> = {
+      // The API encrypts sensitive fields with this key; made once per state folder, kept private.
+      TALLY_SECRET_KEY: embeddedSecretKey(config.home),
       INGEST_MODE: 'embedded',
       CLICKHOUSE_URL: chdb.url,
       CLICKHOUSE_USER: config.clickhouseUser,
@@ -122,6 +125,12 @@ async function main(): Promise<void> {
     await stopAll();
     process.exit(1);
   }
+}
+
+function embeddedSecretKey(home: string): string {
+  const file = join(home, 'secret-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
 }
 
 await main();

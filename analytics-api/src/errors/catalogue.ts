@@ -62,6 +62,19 @@ export const API_ERRORS = {
   APP_NOT_FOUND: { status: 404, message: 'No app has that id' },
   APP_EXISTS: { status: 409, message: 'An app with that id already exists' },
   NOT_FOUND: { status: 404, message: 'No such endpoint' },
+  UNKNOWN_EVENT: {
+    status: 400,
+    message: 'That event has never been received for this app; pick one from the catalog',
+  },
+  UNKNOWN_PROPERTY: {
+    status: 400,
+    message: 'That property has never been received for this app; pick one from the catalog',
+  },
+  FILTER_INVALID: { status: 400, message: 'The filter does not fit its operator' },
+  QUERY_TOO_EXPENSIVE: {
+    status: 422,
+    message: 'The analysis hit its time or memory limit; narrow the date range, org scope or filters',
+  },
   INTERNAL: { status: 500, message: 'Internal error; it has been logged, try again later' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'A database is temporarily unavailable; try again later' },
 } as const satisfies Record<string, ApiErrorSpec>;

@@ -1,0 +1,26 @@
+// What a model is to the engine: a name (its URL segment), its query and result schemas (validation
+// and /openapi.json) and a `run` that builds SQL through the AnalysisContext. Models never read
+// the request, the scope's raw codes or the ClickHouse client; the runner owns limits and caching.
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { AnalysisContext } from './analysis-context.ts';
+
+export interface AnalysisModel<S extends TObject = TObject, R extends object = object> {
+  /** URL segment: POST /v1/analysis/<name>. */
+  readonly name: string;
+  /** One line for /openapi.json. */
+  readonly summary: string;
+  readonly querySchema: S;
+  readonly resultSchema: TSchema;
+  run(ctx: AnalysisContext<Static<S> & AnalysisQueryBase>): Promise<R>;
+}
+
+/** What the runner needs from every model's query. */
+export interface AnalysisQueryBase {
+  readonly appId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone?: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds models of different query types.
+export type AnyAnalysisModel = AnalysisModel<any, any>;

@@ -1,0 +1,61 @@
+// The one FROM every model reads events through: events of the app in a time window, restricted
+// to the caller's org scope, pre-filtered by event names (the sort key's third column), with
+// each event's person resolved through ID-Mapping overrides and, only when a condition or column
+// uses it, the person's current profile joined as `u`. Models add columns and conditions over
+// `e` (events) and `u` (profile); every value they add is a bound parameter.
+import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
+import { orgScopeCondition } from '../../permissions/org-scope.ts';
+import type { AnalysisContext } from './analysis-context.ts';
+import { ANY_EVENT } from './query-schema.ts';
+import { utcParam } from './time-range.ts';
+import { CURRENT_PROFILES_SQL } from './user-profiles-sql.ts';
+
+export interface EventSourceOptions {
+  /** Event names to read, or 'any'. */
+  readonly events: readonly string[] | 'any';
+  /** [startMs, endMs) instead of the query's range (e.g. conversion windows past the end). */
+  readonly startMs?: number;
+  readonly endMs?: number;
+  /** Extra conditions over e / u, ANDed. */
+  readonly where?: readonly string[];
+  /** Output columns: alias -> expression over e / u. `person`, `time`, `t` (ms), `event` always exist. */
+  readonly columns?: Readonly<Record<string, string>>;
+  /** Apply the query's global filters (default true). */
+  readonly globalFilters?: boolean;
+}
+
+const USES_PROFILE = /\bu\./;
+
+export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions): string {
+  const { params } = ctx;
+  const scope = orgScopeCondition(ctx.scope, 'e');
+  Object.assign(params.values, scope.params);
+  const start = params.add(utcParam(options.startMs ?? ctx.range.startMs), "DateTime64(3, 'UTC')");
+  const end = params.add(utcParam(options.endMs ?? ctx.range.endMs), "DateTime64(3, 'UTC')");
+  const conditions = ['e.app_id = {app:String}', `e.time >= ${start}`, `e.time < ${end}`, scope.sql];
+  if (options.events !== 'any') {
+    const names = options.events.filter((n) => n !== ANY_EVENT);
+    if (names.length === options.events.length) {
+      conditions.push(`e.event IN ${params.add([...new Set(names)], 'Array(String)')}`);
+    }
+  }
+  if (options.globalFilters !== false) conditions.push(ctx.globalFilterSql);
+  conditions.push(...(options.where ?? []));
+  const columns = Object.entries(options.columns ?? {}).map(([alias, expr]) => `${expr} AS ${alias}`);
+  const select = [
+    'if(po.new_person_id = 0, e.person_id, po.new_person_id) AS person',
+    'e.time AS time',
+    'toUnixTimestamp64Milli(e.time) AS t',
+    'e.event AS event',
+    ...columns,
+  ].join(',\n         ');
+  const where = conditions.filter((c) => c !== '1').join('\n    AND ');
+  const needsProfile = USES_PROFILE.test(where) || USES_PROFILE.test(select);
+  const profileJoin = needsProfile
+    ? `\n  LEFT JOIN (${CURRENT_PROFILES_SQL}) AS u ON u.person_id = if(po.new_person_id = 0, e.person_id, po.new_person_id)`
+    : '';
+  return `SELECT ${select}
+  FROM events AS e
+  LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id${profileJoin}
+  WHERE ${where}`;
+}

@@ -1,0 +1,97 @@
+// Runs one model for one request: resolves the time range, checks names against the catalog
+// (reloading it once if a name is new), serves a cached result for the same (model, query, scope,
+// data version), otherwise runs the model's SQL under time and memory limits, and audits the run.
+// Never lets a ClickHouse limit error surface as a 500: it becomes QUERY_TOO_EXPENSIVE.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { knownNames } from '../../catalog/known-names.ts';
+import { ApiError } from '../../errors/catalogue.ts';
+import { createAnalysisContext } from './analysis-context.ts';
+import type { AnalysisQueryBase, AnyAnalysisModel } from './analysis-model.ts';
+import { dataVersion } from './data-version.ts';
+import { NameResolver } from './name-resolver.ts';
+import type { ResultMeta } from './query-schema.ts';
+import { resolveTimeRange } from './time-range.ts';
+
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+/** Per-query memory ceiling; a query over it fails fast instead of starving the other users. */
+const MAX_MEMORY_BYTES = 6 * 1024 ** 3;
+// ClickHouse error codes for the limits: TIMEOUT_EXCEEDED, MEMORY_LIMIT_EXCEEDED, TOO_SLOW.
+const LIMIT_ERRORS = /\b(TIMEOUT_EXCEEDED|MEMORY_LIMIT_EXCEEDED|TOO_SLOW)\b|Code: (159|241|160)\b/;
+
+const resultCache = new LRUCache<string, object>({ max: 500, ttl: 15 * 60_000 });
+
+export async function runAnalysis(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  model: AnyAnalysisModel,
+  body: AnalysisQueryBase,
+): Promise<object & { meta: ResultMeta }> {
+  const started = performance.now();
+  const timeZone = body.timeZone ?? DEFAULT_TIME_ZONE;
+  const query = { ...body, timeZone };
+  const range = resolveTimeRange(query.from, query.to, timeZone);
+  const version = await dataVersion(app.clickhouse);
+  const key = createHash('sha256')
+    .update(JSON.stringify([model.name, query, request.orgScope, version]))
+    .digest('base64url');
+  const meta = (cached: boolean): ResultMeta => ({
+    cached,
+    durationMs: Math.round(performance.now() - started),
+    timeZone,
+    dataVersion: version,
+  });
+  const hit = resultCache.get(key);
+  if (hit) {
+    await request.audit('analysis.run', { model: model.name, query, cached: true });
+    return { ...hit, meta: meta(true) };
+  }
+  let rowsRead = 0;
+  const execute = async <T>(sql: string, params: Record<string, unknown>): Promise<T[]> => {
+    try {
+      const result = await app.clickhouse.query({
+        query: sql,
+        query_params: params,
+        format: 'JSONEachRow',
+        clickhouse_settings: {
+          max_execution_time: app.config.clickhouse.maxExecutionTimeS,
+          max_memory_usage: String(MAX_MEMORY_BYTES),
+          output_format_json_quote_64bit_integers: 0,
+          output_format_json_quote_64bit_floats: 0,
+        },
+      });
+      const rows = await result.json<T>();
+      rowsRead += rows.length;
+      return rows;
+    } catch (error) {
+      if (LIMIT_ERRORS.test(String((error as Error).message))) throw new ApiError('QUERY_TOO_EXPENSIVE');
+      request.log.error({ err: error, sql }, 'analysis query failed');
+      throw error;
+    }
+  };
+  const attempt = async (fresh: boolean) => {
+    const names = new NameResolver(await knownNames(app.clickhouse, query.appId, fresh));
+    const ctx = createAnalysisContext({
+      query,
+      range,
+      scope: request.orgScope,
+      names,
+      now: Date.now(),
+      execute,
+    });
+    return model.run(ctx);
+  };
+  let result: object;
+  try {
+    result = await attempt(false);
+  } catch (error) {
+    const unknownName =
+      error instanceof ApiError && (error.code === 'UNKNOWN_EVENT' || error.code === 'UNKNOWN_PROPERTY');
+    if (!unknownName) throw error;
+    result = await attempt(true);
+  }
+  resultCache.set(key, result);
+  await request.audit('analysis.run', { model: model.name, query, cached: false, rows: rowsRead });
+  return { ...result, meta: meta(false) };
+}

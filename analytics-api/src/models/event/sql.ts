@@ -1,0 +1,89 @@
+// SQL of event analysis: ONE pass over the events of all metrics (pre-filtered by their names),
+// each metric an -If aggregate over its own condition, grouped by period and group key, with
+// GROUPING SETS adding the whole-range totals (period '') in the same scan. Values are bound.
+import { ApiError } from '../../errors/catalogue.ts';
+import type { AnalysisContext } from '../common/analysis-context.ts';
+import { eventSourceSql } from '../common/event-source-sql.ts';
+import { filtersSql } from '../common/filter-sql.ts';
+import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
+import { periodSql } from '../common/period-sql.ts';
+import { propertySql } from '../common/property-sql.ts';
+import { ANY_EVENT } from '../common/query-schema.ts';
+import { type EventQuery, PROPERTY_AGGREGATIONS } from './schema.ts';
+
+export interface MetricColumns {
+  /** Columns of the event source for this metric. */
+  readonly source: Record<string, string>;
+  /** Aggregates over the source, alias -> expression. */
+  readonly aggregates: Record<string, string>;
+}
+
+function metricColumns(ctx: AnalysisContext<EventQuery>, i: number): MetricColumns {
+  const metric = ctx.query.metrics[i]!;
+  const field = `metrics[${i}]`;
+  const event = ctx.names.event(metric.event, `${field}.event`, true);
+  const eventCond = event === ANY_EVENT ? '1' : `e.event = ${ctx.params.add(event, 'String')}`;
+  const cond = `${eventCond} AND ${filtersSql(metric.filters, `${field}.filters`, ctx.names, ctx.params, ctx.timeZone)}`;
+  const source: Record<string, string> = { [`c${i}`]: `(${cond})` };
+  const aggregates: Record<string, string> = { [`cnt${i}`]: `countIf(c${i})` };
+  const agg = metric.aggregation;
+  if (agg === 'users' || agg === 'per_user') aggregates[`usr${i}`] = `uniqExactIf(person, c${i})`;
+  if (PROPERTY_AGGREGATIONS.has(agg)) {
+    if (!metric.property) {
+      throw new ApiError('VALIDATION_FAILED', `"${agg}" needs a property`, `${field}.property`);
+    }
+    const ref = ctx.names.property('event', metric.property, `${field}.property`);
+    const p = propertySql(ref, ctx.params, 'e', ctx.timeZone);
+    source[`s${i}`] = p.isSet;
+    if (agg === 'distinct') {
+      source[`d${i}`] = p.text;
+      aggregates[`dst${i}`] = `uniqExactIf(d${i}, c${i} AND s${i})`;
+    } else {
+      if (p.number === null) {
+        throw new ApiError('VALIDATION_FAILED', `"${agg}" needs a numeric property`, `${field}.property`);
+      }
+      source[`v${i}`] = p.number;
+      aggregates[`set${i}`] = `countIf(c${i} AND s${i})`;
+      if (agg === 'sum' || agg === 'avg') aggregates[`sum${i}`] = `sumIf(v${i}, c${i} AND s${i})`;
+      if (agg === 'max') aggregates[`max${i}`] = `maxIf(v${i}, c${i} AND s${i})`;
+      if (agg === 'min') aggregates[`min${i}`] = `minIf(v${i}, c${i} AND s${i})`;
+    }
+  }
+  return { source, aggregates };
+}
+
+export interface EventSql {
+  /** Top group keys by metric A (only with group-by). */
+  readonly topGroups: string | null;
+  /** (period, gkey, aggregates...) rows; period '' holds the range totals. */
+  readonly main: (topKeys: readonly string[]) => string;
+}
+
+export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
+  const metrics = ctx.query.metrics.map((_, i) => metricColumns(ctx, i));
+  const names = ctx.query.metrics.map((m) => m.event);
+  const source = eventSourceSql(ctx, {
+    events: names.includes(ANY_EVENT) ? 'any' : names,
+    columns: {
+      period: periodSql(ctx, 'e.time'),
+      gkey: groupKeySql(ctx),
+      ...Object.assign({}, ...metrics.map((m) => m.source)),
+    },
+  });
+  const aggregates = Object.entries(
+    Object.assign({}, ...metrics.map((m) => m.aggregates)) as Record<string, string>,
+  )
+    .map(([alias, expr]) => `${expr} AS ${alias}`)
+    .join(', ');
+  const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
+  const weight = ctx.query.metrics[0]!.aggregation === 'users' ? 'uniqExactIf(person, c0)' : 'countIf(c0)';
+  const topGroups = grouped
+    ? `SELECT gkey FROM (${source}) GROUP BY gkey HAVING ${weight} > 0
+       ORDER BY ${weight} DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
+    : null;
+  const main = (topKeys: readonly string[]) => `
+    SELECT period, gkey, ${aggregates}
+    FROM (SELECT * REPLACE (${keepTopGroupsSql(ctx, 'gkey', topKeys)} AS gkey) FROM (${source}))
+    GROUP BY GROUPING SETS ((period, gkey), (gkey))`;
+  return { topGroups, main };
+}

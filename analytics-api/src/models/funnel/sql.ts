@@ -1,0 +1,132 @@
+// SQL of the funnel. Plan (one scan, no self-joins):
+// 1. Read only the step and exclusion events of the app from the range start to the range end plus
+//    the window (later steps may fall past the end), scoped and person-resolved, each with a step
+//    bitmask (bit k: matches step k+1 with its filters), an exclusion bitmask, the link value and
+//    the group key.
+// 2. Per person, sort by (time, lowest step matched) so same-timestamp events count in order, and
+//    for every step-1 event inside the range walk the later events once (arrayFold): the next
+//    step advances the attempt when it is within the window (inclusive) and links; in strict order
+//    any other step event ends it. One event fills at most one step.
+// 3. Drop attempts with an exclusion event between their steps; keep the person's best attempt
+//    (deepest, then earliest). Aggregate persons per step, group and entry period.
+import { ApiError } from '../../errors/catalogue.ts';
+import type { AnalysisContext } from '../common/analysis-context.ts';
+import { eventSourceSql } from '../common/event-source-sql.ts';
+import { filtersSql } from '../common/filter-sql.ts';
+import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
+import { periodSql } from '../common/period-sql.ts';
+import { propertySql } from '../common/property-sql.ts';
+import { type FunnelQuery, MAX_EVENTS_PER_PERSON } from './schema.ts';
+
+export interface FunnelSql {
+  /** One row per person who entered: level, step times (ms), group key, entry period. */
+  readonly persons: string;
+  readonly topGroups: string | null;
+  /** Aggregates per GROUPING SETS ((gkey), (period), ()); `grouping` tells which. */
+  readonly summary: (topKeys: readonly string[]) => string;
+}
+
+function eventCondition(
+  ctx: AnalysisContext<FunnelQuery>,
+  event: string,
+  filters: FunnelQuery['steps'][number]['filters'],
+  field: string,
+): string {
+  const name = ctx.names.event(event, `${field}.event`);
+  return `(e.event = ${ctx.params.add(name, 'String')} AND ${filtersSql(filters, `${field}.filters`, ctx.names, ctx.params, ctx.timeZone)})`;
+}
+
+export function funnelSql(ctx: AnalysisContext<FunnelQuery>): FunnelSql {
+  const { query, params } = ctx;
+  const steps = query.steps;
+  const n = steps.length;
+  const windowMs = (query.windowMinutes ?? 1440) * 60_000;
+  const exclusions = query.exclusions ?? [];
+  exclusions.forEach((x, j) => {
+    if (x.fromStep >= x.toStep || x.toStep > n) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        `needs 1 <= fromStep < toStep <= ${n}`,
+        `exclusions[${j}].toStep`,
+      );
+    }
+  });
+  const stepConds = steps.map((s, k) => eventCondition(ctx, s.event, s.filters, `steps[${k}]`));
+  const exclConds = exclusions.map((x, j) => eventCondition(ctx, x.event, x.filters, `exclusions[${j}]`));
+  const mask = (conds: string[]) =>
+    conds.length ? conds.map((c, k) => `bitShiftLeft(toUInt16(${c}), ${k})`).join(' + ') : 'toUInt16(0)';
+  const lowestStep = `multiIf(${stepConds.map((c, k) => `${c}, ${k}`).join(', ')}, 99)`;
+  let link = "''";
+  if (query.linkProperty) {
+    const ref = ctx.names.property('event', query.linkProperty, 'linkProperty');
+    link = propertySql(ref, params, 'e', ctx.timeZone).text;
+  }
+  const source = eventSourceSql(ctx, {
+    events: [...steps.map((s) => s.event), ...exclusions.map((x) => x.event)],
+    endMs: ctx.range.endMs + windowMs,
+    columns: {
+      m: mask(stepConds),
+      xm: mask(exclConds),
+      fs: lowestStep,
+      link,
+      gkey: groupKeySql(ctx),
+    },
+  });
+  const W = params.add(windowMs, 'Int64');
+  const end = params.add(ctx.range.endMs, 'Int64');
+  const strict = query.order === 'strict' ? '1' : '0';
+  const linked = query.linkProperty ? '1' : '0';
+  // Tuple fields of ev: 1 t, 2 m, 3 xm, 4 link, 5 fs, 6 gkey.
+  const walk = `arrayFold((acc, x, idx) ->
+        if(idx <= s OR acc.3 = 1 OR acc.1 >= ${n}, acc,
+          if(x.1 - ev[s].1 > ${W}, (acc.1, acc.2, toUInt8(1)),
+            if(bitTest(x.2, acc.1) AND (${linked} = 0 OR (x.4 = ev[s].4 AND ev[s].4 != '')),
+              (toUInt8(acc.1 + 1), arrayPushBack(acc.2, x.1), toUInt8(0)),
+              if(${strict} = 1 AND x.2 != 0, (acc.1, acc.2, toUInt8(1)), acc)))),
+        ev, arrayEnumerate(ev), (toUInt8(1), [ev[s].1], toUInt8(0)))`;
+  const excluded = exclusions.length
+    ? exclusions
+        .map(
+          (
+            x,
+            j,
+          ) => `(a.2.1 >= ${x.fromStep} AND arrayExists(y -> bitTest(y.3, ${j}) AND y.1 > a.2.2[${x.fromStep}]
+              AND if(a.2.1 >= ${x.toStep}, y.1 < a.2.2[${x.toStep}], y.1 <= a.2.2[1] + ${W}), ev))`,
+        )
+        .join(' OR ')
+    : '0';
+  const persons = `
+    SELECT person, best.2.1 AS level, best.2.2 AS times, ev[best.1].6 AS gkey
+    FROM (
+      SELECT person,
+        arraySlice(arraySort(x -> (x.1, x.5), groupArray((t, m, xm, link, fs, gkey))), 1, ${MAX_EVENTS_PER_PERSON}) AS ev,
+        arrayFilter(i -> bitTest(ev[i].2, 0) AND ev[i].1 < ${end}, arrayEnumerate(ev)) AS starts,
+        arrayMap(s -> (s, ${walk}), starts) AS attempts,
+        arrayFilter(a -> NOT (${excluded}), attempts) AS kept,
+        arraySort(a -> (-toInt16(a.2.1), a.1), kept)[1] AS best
+      FROM (${source})
+      GROUP BY person
+      HAVING length(kept) > 0
+    )`;
+  const grouped = (query.groupBy?.length ?? 0) > 0;
+  const topGroups = grouped
+    ? `SELECT gkey FROM (${persons}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
+    : null;
+  const stepAggs = [
+    'count() AS u1',
+    ...Array.from({ length: n - 1 }, (_, i) => {
+      const k = i + 2;
+      const d = `(times[${k}] - times[${k - 1}])`;
+      return `countIf(level >= ${k}) AS u${k}, quantileExactLowIf(0.5)(${d}, level >= ${k}) AS med${k}, avgIf(${d}, level >= ${k}) AS avg${k}`;
+    }),
+  ].join(',\n      ');
+  const summary = (topKeys: readonly string[]) => `
+    SELECT grouping(gkey, period) AS grp, gkey, period, ${stepAggs}
+    FROM (
+      SELECT level, times, ${keepTopGroupsSql(ctx, 'gkey', topKeys)} AS gkey,
+             ${periodSql(ctx, 'fromUnixTimestamp64Milli(times[1])')} AS period
+      FROM (${persons})
+    )
+    GROUP BY GROUPING SETS ((gkey), (period), ())`;
+  return { persons, topGroups, summary };
+}

@@ -1,0 +1,8 @@
+// Every analysis model the API serves, one line each; routes.ts registers POST /v1/analysis/<name>
+// for each. A model missing here is not reachable.
+import type { AnyAnalysisModel } from './common/analysis-model.ts';
+import { eventModel } from './event/index.ts';
+import { funnelModel } from './funnel/index.ts';
+import { retentionModel } from './retention/index.ts';
+
+export const ANALYSIS_MODELS: readonly AnyAnalysisModel[] = [eventModel, funnelModel, retentionModel];

@@ -1,0 +1,70 @@
+// Runs retention and shapes the cohort x period table: counts, rates, cells of periods that have
+// not started yet as null, and the weighted average row per group.
+import { DateTime } from 'luxon';
+import { ApiError } from '../../errors/catalogue.ts';
+import type { AnalysisContext } from '../common/analysis-context.ts';
+import { groupValue } from '../common/group-by-sql.ts';
+import { OTHERS_GROUP } from '../common/query-schema.ts';
+import { MAX_PERIODS, type RetentionQuery, type RetentionResult, type RetentionRow } from './schema.ts';
+import { retentionSql } from './sql.ts';
+
+const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1e6) / 1e6);
+const UNIT = { day: 'days', week: 'weeks', month: 'months' } as const;
+
+export async function runRetention(
+  ctx: AnalysisContext<RetentionQuery>,
+): Promise<Omit<RetentionResult, 'meta'>> {
+  const period = ctx.query.period ?? 'day';
+  const n = ctx.query.periods ?? 7;
+  if (n > MAX_PERIODS[period]) {
+    throw new ApiError('VALIDATION_FAILED', `at most ${MAX_PERIODS[period]} ${UNIT[period]}`, 'periods');
+  }
+  const zone = ctx.timeZone;
+  const lastCohortStart = DateTime.fromMillis(ctx.range.endMs - 1, { zone }).startOf(
+    period === 'week' ? 'week' : period,
+  );
+  const periodEnd = lastCohortStart.plus({ [UNIT[period]]: n + 1 }).toMillis();
+  const returnEndMs =
+    ctx.query.window === 'on_or_after' ? Math.max(periodEnd, ctx.now + 86_400_000) : periodEnd;
+  const sql = retentionSql(ctx, returnEndMs);
+  const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
+  const rows = await ctx.rows<{ cohort: string; gkey: string; size: number; retained: number[] }>(
+    sql.cohorts(topKeys),
+  );
+  const today = DateTime.fromMillis(ctx.now, { zone });
+  const started = (cohort: string, k: number) =>
+    DateTime.fromISO(cohort, { zone }).plus({ [UNIT[period]]: k }) <= today;
+  const cohorts: RetentionRow[] = rows.map((r) => {
+    const retained = r.retained.map((v, k) => (started(r.cohort, k) ? Number(v) : null));
+    return {
+      cohort: r.cohort,
+      group: groupValue(ctx, r.gkey),
+      size: Number(r.size),
+      retained,
+      rates: retained.map((v) => (v === null ? null : ratio(v, Number(r.size)))),
+    };
+  });
+  const groupKeys = sql.topGroups
+    ? [...topKeys, ...(rows.some((r) => r.gkey === OTHERS_GROUP) ? [OTHERS_GROUP] : [])]
+    : [''];
+  const average = groupKeys.map((gkey): RetentionRow => {
+    const mine = rows.filter((r) => r.gkey === gkey);
+    const retained: (number | null)[] = [];
+    const rates: (number | null)[] = [];
+    for (let k = 0; k <= n; k++) {
+      const counted = mine.filter((r) => started(r.cohort, k));
+      const size = counted.reduce((s, r) => s + Number(r.size), 0);
+      const back = counted.reduce((s, r) => s + Number(r.retained[k] ?? 0), 0);
+      retained.push(counted.length ? back : null);
+      rates.push(counted.length ? ratio(back, size) : null);
+    }
+    return {
+      cohort: 'average',
+      group: groupValue(ctx, gkey),
+      size: mine.reduce((s, r) => s + Number(r.size), 0),
+      retained,
+      rates,
+    };
+  });
+  return { period, periods: n, cohorts, average };
+}

@@ -1,0 +1,93 @@
+// SQL of retention. Plan: one scan of the initial and return events (initial events from the
+// start of history in first-time mode, return events up to the last cohort's period N), person
+// resolved; per person, the cohort entries (the period of each initial event in range, or of the
+// first ever) with their first initial time, then per entry a 0..N flag array: returned in
+// period c+k (or any period >= c+k), and for k = 0 only after the initial event. Periods are
+// calendar days / Monday weeks / months in the query's zone, as relative numbers.
+import type { AnalysisContext } from '../common/analysis-context.ts';
+import { eventSourceSql } from '../common/event-source-sql.ts';
+import { filtersSql } from '../common/filter-sql.ts';
+import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
+import { periodSql } from '../common/period-sql.ts';
+import { ANY_EVENT, type EventSelector } from '../common/query-schema.ts';
+import type { RetentionQuery } from './schema.ts';
+
+const RELATIVE_PERIOD = {
+  day: 'toRelativeDayNum',
+  week: 'toRelativeWeekNum',
+  month: 'toRelativeMonthNum',
+} as const;
+
+function selectorCondition(
+  ctx: AnalysisContext<RetentionQuery>,
+  selector: EventSelector,
+  field: string,
+): string {
+  const name = ctx.names.event(selector.event, `${field}.event`, true);
+  const eventCond = name === ANY_EVENT ? '1' : `e.event = ${ctx.params.add(name, 'String')}`;
+  return `(${eventCond} AND ${filtersSql(selector.filters, `${field}.filters`, ctx.names, ctx.params, ctx.timeZone)})`;
+}
+
+export interface RetentionSql {
+  readonly topGroups: string | null;
+  readonly cohorts: (topKeys: readonly string[]) => string;
+}
+
+export function retentionSql(ctx: AnalysisContext<RetentionQuery>, returnEndMs: number): RetentionSql {
+  const { query, params } = ctx;
+  const period = query.period ?? 'day';
+  const n = query.periods ?? 7;
+  const firstTime = query.mode === 'first_time';
+  const initCond = selectorCondition(ctx, query.initial, 'initial');
+  const retCond = selectorCondition(ctx, query.returning, 'returning');
+  const start = params.add(ctx.range.startMs, 'Int64');
+  const end = params.add(ctx.range.endMs, 'Int64');
+  const names = [query.initial.event, query.returning.event];
+  const source = eventSourceSql(ctx, {
+    events: names.includes(ANY_EVENT) ? 'any' : names,
+    startMs: firstTime ? 0 : ctx.range.startMs,
+    endMs: returnEndMs,
+    // In first-time mode history before the range is read for initial events only.
+    where: firstTime ? [`(${initCond} OR e.time >= fromUnixTimestamp64Milli(${start}))`] : [],
+    columns: {
+      isInit: initCond,
+      isRet: retCond,
+      p: `${RELATIVE_PERIOD[period]}(toDate(e.time, {tz:String}))`,
+      gkey: groupKeySql(ctx),
+    },
+  });
+  const inRange = (x: string) => `${x}.1 >= ${start} AND ${x}.1 < ${end}`;
+  const entries = firstTime
+    ? `if(length(inits) > 0 AND ${inRange('arraySort(inits)[1]')}, [arraySort(inits)[1]], [])`
+    : `arrayMap(c -> arraySort(arrayFilter(x -> x.2 = c, inits))[1], arrayDistinct(arrayMap(x -> x.2, arrayFilter(x -> ${inRange('x')}, inits))))`;
+  const returnedOn =
+    query.window === 'on_or_after' ? (k: string) => `r.2 >= en.2 + ${k}` : (k: string) => `r.2 = en.2 + ${k}`;
+  const flags = `arrayMap(k -> toUInt64(if(k = 0,
+      arrayExists(r -> r.2 = en.2 AND r.1 > en.1, rets),
+      arrayExists(r -> ${returnedOn('k')}, rets))), range(0, ${n + 1}))`;
+  // inits / rets: (t ms, period number, group key); an entry is the earliest initial event of its period.
+  const entrySql = `
+    SELECT person, en, ${flags} AS flags
+    FROM (
+      SELECT person,
+             groupArrayIf((t, p, gkey), isInit) AS inits,
+             groupArrayIf((t, p, gkey), isRet) AS rets
+      FROM (${source})
+      GROUP BY person
+    )
+    ARRAY JOIN ${entries} AS en`;
+  const grouped = (query.groupBy?.length ?? 0) > 0;
+  const topGroups = grouped
+    ? `SELECT en.3 AS gkey FROM (${entrySql}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
+    : null;
+  const cohorts = (topKeys: readonly string[]) => `
+    SELECT cohort, gkey, count() AS size, sumForEach(flags) AS retained
+    FROM (
+      SELECT ${periodSql(ctx, 'fromUnixTimestamp64Milli(en.1)', period)} AS cohort,
+             ${keepTopGroupsSql(ctx, 'en.3', topKeys)} AS gkey, flags
+      FROM (${entrySql})
+    )
+    GROUP BY cohort, gkey
+    ORDER BY cohort, gkey`;
+  return { topGroups, cohorts };
+}

@@ -1,0 +1,260 @@
+// Event analysis through the real API on the real ClickHouse engine: hand-written scenarios for
+// the documented edge cases, and a property test against the reference implementation.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RefEventQuery, referenceEventAnalysis } from '../reference/event.ts';
+import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
+import { type Dataset, ev } from '../support/dataset.ts';
+import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+
+interface Series {
+  key: string;
+  group: (string | null)[] | null;
+  values: (number | null)[];
+  total: number | null;
+}
+interface EventResult {
+  periods: string[];
+  series: Series[];
+  previous?: { periods: string[]; series: Series[] };
+  meta: { cached: boolean };
+}
+
+let stack: EngineStack;
+beforeAll(async () => {
+  stack = await startEngineStack();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const none: Dataset['overrides'] = [];
+
+describe('event analysis scenarios', () => {
+  it('counts events, unique customers after ID-Mapping and per-customer averages per Shanghai day', async () => {
+    // Device 101 is customer 1's phone: its anonymous view counts for customer 1.
+    const data: Dataset = {
+      events: [
+        ev(1, 'view', '2026-03-01T16:30:00Z'), // 2026-03-02 00:30 in Shanghai
+        ev(101, 'view', '2026-03-01T17:00:00Z'),
+        ev(2, 'view', '2026-03-02T15:59:59Z'), // 23:59:59 on the 2nd in Shanghai
+        ev(2, 'view', '2026-03-02T16:00:00Z'), // 00:00 on the 3rd
+      ],
+      overrides: [[101, 1]],
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const r = await stack.analyse<EventResult>('events', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-03',
+      metrics: [
+        { event: 'view', aggregation: 'count' },
+        { event: 'view', aggregation: 'users' },
+        { event: 'view', aggregation: 'per_user' },
+      ],
+    });
+    expect(r.periods).toEqual(['2026-03-02', '2026-03-03']);
+    expect(r.series.map((s) => [s.key, s.values, s.total])).toEqual([
+      ['A', [3, 1], 4],
+      ['B', [2, 1], 2],
+      ['C', [1.5, 1], 2],
+    ]);
+  });
+
+  it('aggregates a numeric property, zero-fills empty periods, evaluates formulas and compares with the previous period', async () => {
+    const data: Dataset = {
+      events: [
+        ev(1, 'transfer', '2026-03-02T02:00:00Z', { numProps: { amount: 100 } }),
+        ev(2, 'transfer', '2026-03-02T03:00:00Z', { numProps: { amount: 300 } }),
+        ev(2, 'transfer', '2026-03-04T03:00:00Z', { props: { note: 'no amount' } }),
+        ev(1, 'transfer', '2026-02-28T03:00:00Z', { numProps: { amount: 50 } }), // previous period
+        ev(1, 'login', '2026-03-02T01:00:00Z'),
+        ev(2, 'login', '2026-03-02T01:00:00Z'),
+        ev(3, 'login', '2026-03-02T01:00:00Z'),
+        ev(4, 'login', '2026-03-02T01:00:00Z'),
+      ],
+      overrides: none,
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const r = await stack.analyse<EventResult>('events', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-04',
+      timeZone: 'UTC',
+      metrics: [
+        { event: 'login', aggregation: 'users' },
+        { event: 'transfer', aggregation: 'users' },
+        { event: 'transfer', aggregation: 'sum', property: 'amount' },
+        { event: 'transfer', aggregation: 'avg', property: 'amount' },
+        { event: 'transfer', aggregation: 'max', property: 'amount' },
+      ],
+      formulas: [{ label: 'transfer rate %', expression: 'B/A*100' }],
+      compare: true,
+    });
+    const byKey = Object.fromEntries(r.series.map((s) => [s.key, s]));
+    expect(byKey.C!.values).toEqual([400, 0, 0]);
+    expect(byKey.D!.values).toEqual([200, null, null]);
+    expect(byKey.E!.total).toBe(300);
+    expect(byKey.F1!.values).toEqual([50, null, null]);
+    expect(byKey.F1!.total).toBe(50);
+    expect(r.previous!.periods).toEqual(['2026-02-27', '2026-02-28', '2026-03-01']);
+    const prevSum = r.previous!.series.find((s) => s.key === 'C')!;
+    expect(prevSum.values).toEqual([0, 50, 0]);
+  });
+
+  it('groups by a user property with top N + others, and null for customers without it', async () => {
+    const data: Dataset = {
+      events: [1, 2, 3, 4, 5, 6].flatMap((p) =>
+        Array.from({ length: p }, () => ev(p, 'view', '2026-03-02T04:00:00Z')),
+      ),
+      overrides: none,
+      profiles: [
+        {
+          personId: 6,
+          bankCode: 'B001',
+          branchCode: '',
+          props: { level: 'gold' },
+          numProps: {},
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+        {
+          personId: 5,
+          bankCode: 'B001',
+          branchCode: '',
+          props: { level: 'silver' },
+          numProps: {},
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+        {
+          personId: 1,
+          bankCode: 'B001',
+          branchCode: '',
+          props: { level: 'plain' },
+          numProps: {},
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+      ],
+    };
+    const appId = await stack.load(data);
+    const r = await stack.analyse<EventResult>('events', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      granularity: 'total',
+      groupBy: [{ source: 'user', property: 'level' }],
+      groupLimit: 2,
+      metrics: [{ event: 'view', aggregation: 'count' }],
+    });
+    // persons 2,3,4 have no level: 9 events, the largest group, shown as null.
+    expect(r.series.map((s) => [s.group, s.total])).toEqual([
+      [[null], 9],
+      [['gold'], 6],
+      [['$others'], 6],
+    ]);
+  });
+
+  it('restricts a bank analyst to their bank, and refuses unknown names naming the field', async () => {
+    const data: Dataset = {
+      events: [
+        ev(1, 'view', '2026-03-02T04:00:00Z'),
+        ev(2, 'view', '2026-03-02T04:00:00Z', { bankCode: 'B002' }),
+      ],
+      overrides: none,
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const body = {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      granularity: 'total',
+      metrics: [{ event: 'view', aggregation: 'count' }],
+    };
+    expect((await stack.analyse<EventResult>('events', body)).series[0]!.total).toBe(2);
+    expect((await stack.analyse<EventResult>('events', body, stack.bank)).series[0]!.total).toBe(1);
+    const other = await stack.post('events', { ...body, orgCode: 'B002' }, stack.bank);
+    expect(other.statusCode).toBe(403);
+    const unknown = await stack.post('events', {
+      ...body,
+      metrics: [{ event: "view' OR 1=1 --", aggregation: 'count' }],
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error).toMatchObject({ code: 'UNKNOWN_EVENT', field: 'metrics[0].event' });
+    const badFilter = await stack.post('events', {
+      ...body,
+      filters: [{ property: 'plan', op: 'gt', values: [1] }],
+    });
+    expect(badFilter.statusCode).toBe(400);
+  });
+
+  it('serves a repeated query from the cache until new data arrives', async () => {
+    const appId = await stack.load({
+      events: [ev(1, 'view', '2026-03-02T04:00:00Z')],
+      overrides: none,
+      profiles: [],
+    });
+    const body = {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      metrics: [{ event: 'view', aggregation: 'count' }],
+    };
+    const first = await stack.analyse<EventResult>('events', body);
+    const again = await stack.analyse<EventResult>('events', body);
+    expect(first.meta.cached).toBe(false);
+    expect(again.meta.cached).toBe(true);
+    expect(again.series).toEqual(first.series);
+  });
+});
+
+describe('event analysis equals the reference', () => {
+  it('on random data, filters, group-by, zones and granularities', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        arbFilters,
+        arbGroupBy,
+        fc.constantFrom('hour' as const, 'day' as const, 'week' as const, 'total' as const),
+        fc.constantFrom(
+          'count' as const,
+          'users' as const,
+          'per_user' as const,
+          'sum' as const,
+          'max' as const,
+          'distinct' as const,
+        ),
+        async (data, timeZone, filters, groupBy, granularity, aggregation) => {
+          const appId = await stack.load(data);
+          const query: RefEventQuery = {
+            ...RANGE,
+            timeZone,
+            granularity,
+            filters,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            metrics: [
+              { event: 'view', aggregation: 'users' },
+              {
+                event: 'buy',
+                aggregation,
+                ...(aggregation === 'distinct' ? { property: 'plan' } : { property: 'amount' }),
+              },
+            ],
+          };
+          const r = await stack.analyse<EventResult>('events', { appId, ...query });
+          const expected = referenceEventAnalysis(data, query);
+          expect(r.series.map(({ key, group, values, total }) => ({ key, group, values, total }))).toEqual(
+            expected,
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 240_000);
+});

@@ -31,6 +31,31 @@ export const COLLECTOR_ERRORS = {
     status: 400,
     message: '"sent_at" must be milliseconds since the epoch (a number)',
   },
+  SA_PROJECT_MISMATCH: {
+    status: 401,
+    message: 'The ?project= of the Sensors Analytics server_url must be the id of the app the token belongs to',
+  },
+  SA_DATA_MISSING: {
+    status: 400,
+    message: 'A Sensors Analytics request carries data= or data_list= (query or form body), or a JSON body',
+  },
+  SA_PAYLOAD_INVALID: {
+    status: 400,
+    message: 'The Sensors Analytics payload cannot be decoded (base64, then gzip when gzip=1, then JSON)',
+  },
+  SA_ENCRYPTED_UNSUPPORTED: {
+    status: 400,
+    message: 'Encrypted Sensors Analytics payloads (gzip=9, ekey) are not supported; turn encryption off',
+  },
+  SA_NO_RECORD_ACCEPTED: {
+    status: 400,
+    message: 'No record of this Sensors Analytics request could be accepted; see "rejected"',
+  },
+  IMPORT_FORMAT_INVALID: {
+    status: 400,
+    message: 'format must be ndjson or csv (or send Content-Type application/x-ndjson or text/csv)',
+  },
+  IMPORT_OPTION_INVALID: { status: 400, message: 'An import option is invalid' },
   STORAGE_UNAVAILABLE: {
     status: 503,
     message: 'Event storage is temporarily unavailable; retry the same batch later',

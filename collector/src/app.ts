@@ -11,6 +11,7 @@ import { installErrorHandler } from './errors/error-handler.ts';
 import { healthRoutes } from './health/routes.ts';
 import type { EventSink } from './ingestion/sink.ts';
 import { createCollectorMetrics } from './metrics/collector-metrics.ts';
+import { sensorsRoutes } from './sensors/routes.ts';
 
 export interface CollectorAppOptions {
   readonly config: CollectorConfig;
@@ -71,6 +72,8 @@ export async function buildApp(options: CollectorAppOptions): Promise<FastifyIns
   });
   // The SDK endpoint, in its own scope (raw-body parsing applies only there).
   await app.register(batchRoutes({ config, sink, apps, metrics }));
+  // Sensors Analytics SDKs (migration path) and the batch import feed the same pipeline.
+  await app.register(sensorsRoutes({ config, sink, apps, metrics }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

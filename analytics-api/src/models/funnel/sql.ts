@@ -3,7 +3,8 @@
 //    the window (later steps may fall past the end), scoped and person-resolved, each with a step
 //    bitmask (bit k: matches step k+1 with its filters), an exclusion bitmask, the link value and
 //    the group key.
-// 2. Per person, sort by (time, lowest step matched) so same-timestamp events count in order, and
+// 2. Per person, sort by (time, lowest step matched) so same-timestamp events count in order (then
+//    by group value and link value, so ties resolve the same way every time), and
 //    for every step-1 event inside the range walk the later events once (arrayFold): the next
 //    step advances the attempt when it is within the window (inclusive) and links; in strict order
 //    any other step event ends it. One event fills at most one step.
@@ -99,7 +100,7 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>): FunnelSql {
     SELECT person, best.2.1 AS level, best.2.2 AS times, ev[best.1].6 AS gkey
     FROM (
       SELECT person,
-        arraySlice(arraySort(x -> (x.1, x.5), groupArray((t, m, xm, link, fs, gkey))), 1, ${MAX_EVENTS_PER_PERSON}) AS ev,
+        arraySlice(arraySort(x -> (x.1, x.5, x.6, x.4, x.2, x.3), groupArray((t, m, xm, link, fs, gkey))), 1, ${MAX_EVENTS_PER_PERSON}) AS ev,
         arrayFilter(i -> bitTest(ev[i].2, 0) AND ev[i].1 < ${end}, arrayEnumerate(ev)) AS starts,
         arrayMap(s -> (s, ${walk}), starts) AS attempts,
         arrayFilter(a -> NOT (${excluded}), attempts) AS kept,

@@ -18,12 +18,20 @@ const CUSTOMERS = [1, 2, 3];
 const DEVICES = [101, 102, 103, 104, 105];
 export const SEED_PERSON = 9999;
 
-const arbEvent = fc.record({
+export interface ClockOptions {
+  /** First instant and span (minutes) events fall in. */
+  readonly base?: number;
+  readonly spanMinutes?: number;
+  /** Events fall on multiples of this many minutes (coarse = many ties and exact window edges). */
+  readonly tickMinutes?: number;
+}
+
+const arbEvent = ({ base = BASE, spanMinutes = SPAN_MINUTES, tickMinutes = 20 }: ClockOptions) => fc.record({
   personId: fc.constantFrom(...CUSTOMERS, ...DEVICES),
   event: fc.constantFrom(...EVENT_NAMES),
-  // A coarse clock: multiples of 20 minutes, or one of a few hot instants (ties).
+  // A coarse clock, or one of a few hot instants (ties).
   time: fc.oneof(
-    fc.integer({ min: 0, max: SPAN_MINUTES / 20 }).map((i) => BASE + i * 20 * 60_000),
+    fc.integer({ min: 0, max: Math.floor(spanMinutes / tickMinutes) }).map((i) => base + i * tickMinutes * 60_000),
     fc.constantFrom(BASE + 3 * 86_400_000, BASE + 3 * 86_400_000 + 60_000, BASE + 4.5 * 86_400_000),
   ),
   bankCode: fc.constantFrom(...BANKS),
@@ -77,9 +85,10 @@ export function catalogSeed(): { events: RawEvent[]; profile: Profile } {
   };
 }
 
-export const arbDataset: fc.Arbitrary<Dataset> = fc
+/** Data sets whose events spread over 12 days around RANGE (default), or a denser clock. */
+export const arbDatasetWith = (clock: ClockOptions = {}): fc.Arbitrary<Dataset> => fc
   .record({
-    events: fc.array(arbEvent, { maxLength: 40 }),
+    events: fc.array(arbEvent(clock), { maxLength: 40 }),
     // Each device is merged into a customer or stays anonymous.
     merges: fc.array(fc.option(fc.constantFrom(...CUSTOMERS), { nil: undefined }), {
       minLength: DEVICES.length,
@@ -111,6 +120,15 @@ export const arbDataset: fc.Arbitrary<Dataset> = fc
       };
     }),
   );
+
+export const arbDataset = arbDatasetWith();
+
+/** Events packed into the range's days on a 30-minute clock: window edges and ties are common. */
+export const arbDenseDataset = arbDatasetWith({
+  base: Date.parse('2026-03-01T12:00:00Z'),
+  spanMinutes: 4 * 24 * 60,
+  tickMinutes: 30,
+});
 
 export const arbZone = fc.constantFrom(...ZONES);
 

@@ -1,0 +1,213 @@
+// Funnel through the real API on the real ClickHouse engine: the documented edge cases by hand,
+// and a property test against the reference funnel.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RefFunnelQuery, referenceFunnel } from '../reference/funnel.ts';
+import { arbDenseDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
+import { type Dataset, ev } from '../support/dataset.ts';
+import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+
+interface Step {
+  users: number;
+  conversionFromPrevious: number | null;
+  conversionFromFirst: number | null;
+  dropOff: number;
+  medianSecondsFromPrevious: number | null;
+  avgSecondsFromPrevious: number | null;
+}
+interface FunnelResult {
+  steps: Step[];
+  groups: { group: (string | null)[]; steps: Step[] }[];
+  trend: { period: string; entered: number; converted: number; conversion: number | null }[];
+}
+
+let stack: EngineStack;
+beforeAll(async () => {
+  stack = await startEngineStack();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const day = { from: '2026-03-02', to: '2026-03-02', timeZone: 'UTC' };
+const users = (r: FunnelResult) => r.steps.map((s) => s.users);
+
+async function funnel(data: Dataset, query: Record<string, unknown>): Promise<FunnelResult> {
+  const appId = await stack.load(data);
+  return stack.analyse<FunnelResult>('funnel', { appId, ...day, ...query });
+}
+const only = (events: Dataset['events'], overrides: Dataset['overrides'] = []): Dataset => ({ events, overrides, profiles: [] });
+
+describe('funnel scenarios', () => {
+  it('counts a step exactly at the window edge and not one millisecond later', async () => {
+    const r = await funnel(
+      only([
+        ev(1, 'view', '2026-03-02T10:00:00.000Z'),
+        ev(1, 'buy', '2026-03-02T11:00:00.000Z'),
+        ev(2, 'view', '2026-03-02T10:00:00.000Z'),
+        ev(2, 'buy', '2026-03-02T11:00:00.001Z'),
+      ]),
+      { steps: [{ event: 'view' }, { event: 'buy' }], windowMinutes: 60 },
+    );
+    expect(users(r)).toEqual([2, 1]);
+    expect(r.steps[1]).toMatchObject({ conversionFromPrevious: 0.5, dropOff: 1, medianSecondsFromPrevious: 3600 });
+  });
+
+  it('needs step 1 inside the range but counts later steps past the end within the window', async () => {
+    const r = await funnel(
+      only([
+        ev(1, 'view', '2026-03-02T23:30:00Z'),
+        ev(1, 'buy', '2026-03-03T00:10:00Z'), // next day, inside the 1-day window
+        ev(2, 'view', '2026-03-01T23:59:00Z'), // before the range: never enters
+        ev(2, 'buy', '2026-03-02T00:10:00Z'),
+      ]),
+      { steps: [{ event: 'view' }, { event: 'buy' }] },
+    );
+    expect(users(r)).toEqual([1, 1]);
+  });
+
+  it('loose order lets other step events happen in between; strict order does not', async () => {
+    const data = only([
+      ev(1, 'view', '2026-03-02T10:00:00Z'),
+      ev(1, 'apply', '2026-03-02T10:01:00Z'), // step 3 before step 2
+      ev(1, 'click', '2026-03-02T10:02:00Z'),
+      ev(1, 'apply', '2026-03-02T10:03:00Z'),
+    ]);
+    const steps = [{ event: 'view' }, { event: 'click' }, { event: 'apply' }];
+    expect(users(await funnel(data, { steps }))).toEqual([1, 1, 1]);
+    expect(users(await funnel(data, { steps, order: 'strict' }))).toEqual([1, 0, 0]);
+  });
+
+  it('never lets one event fill two steps, and counts same-timestamp steps in order', async () => {
+    const r = await funnel(
+      only([
+        ev(1, 'login', '2026-03-02T10:00:00Z'), // one login: step 1 only
+        ev(2, 'login', '2026-03-02T10:00:00Z'),
+        ev(2, 'login', '2026-03-02T10:00:00Z'), // two logins at the same instant: both steps
+      ]),
+      { steps: [{ event: 'login' }, { event: 'login' }] },
+    );
+    expect(users(r)).toEqual([2, 1]);
+    const sameInstant = await funnel(
+      only([ev(3, 'buy', '2026-03-02T10:00:00Z'), ev(3, 'view', '2026-03-02T10:00:00Z')]),
+      { steps: [{ event: 'view' }, { event: 'buy' }] },
+    );
+    expect(users(sameInstant)).toEqual([1, 1]);
+    expect(sameInstant.steps[1]!.medianSecondsFromPrevious).toBe(0);
+  });
+
+  it('counts each customer once by their deepest attempt, across devices merged by ID-Mapping', async () => {
+    const r = await funnel(
+      only(
+        [
+          ev(101, 'view', '2026-03-02T08:00:00Z'), // anonymous on the phone, later merged into customer 1
+          ev(1, 'click', '2026-03-02T08:05:00Z'),
+          ev(1, 'view', '2026-03-02T12:00:00Z'), // a second attempt that goes further
+          ev(1, 'click', '2026-03-02T12:10:00Z'),
+          ev(1, 'apply', '2026-03-02T12:30:00Z'),
+        ],
+        [[101, 1]],
+      ),
+      { steps: [{ event: 'view' }, { event: 'click' }, { event: 'apply' }], windowMinutes: 60 },
+    );
+    expect(users(r)).toEqual([1, 1, 1]);
+    expect(r.steps[1]!.medianSecondsFromPrevious).toBe(600); // from the counted (second) attempt
+    expect(r.trend).toEqual([{ period: '2026-03-02', entered: 1, converted: 1, conversion: 1 }]);
+  });
+
+  it('drops a customer who does an exclusion event between the steps, and links steps by a property', async () => {
+    const data = only([
+      ev(1, 'view', '2026-03-02T10:00:00Z', { props: { product: 'p1' } }),
+      ev(1, 'cancel', '2026-03-02T10:01:00Z'),
+      ev(1, 'buy', '2026-03-02T10:02:00Z', { props: { product: 'p1' } }),
+      ev(2, 'view', '2026-03-02T10:00:00Z', { props: { product: 'p1' } }),
+      ev(2, 'buy', '2026-03-02T10:02:00Z', { props: { product: 'p2' } }),
+      ev(3, 'view', '2026-03-02T10:00:00Z', { props: { product: 'p3' } }),
+      ev(3, 'buy', '2026-03-02T10:02:00Z', { props: { product: 'p3' } }),
+    ]);
+    const steps = [{ event: 'view' }, { event: 'buy' }];
+    const excl = await funnel(data, { steps, exclusions: [{ event: 'cancel', fromStep: 1, toStep: 2 }] });
+    expect(users(excl)).toEqual([2, 2]);
+    const linked = await funnel(data, { steps, linkProperty: 'product' });
+    expect(users(linked)).toEqual([3, 2]);
+  });
+
+  it('gives each customer one group, from their step-1 event', async () => {
+    const r = await funnel(
+      only([
+        ev(1, 'view', '2026-03-02T10:00:00Z', { props: { channel: 'banner' } }),
+        ev(1, 'view', '2026-03-02T11:00:00Z', { props: { channel: 'push' } }),
+        ev(1, 'buy', '2026-03-02T11:30:00Z'),
+        ev(2, 'view', '2026-03-02T10:00:00Z', { props: { channel: 'push' } }),
+      ]),
+      { steps: [{ event: 'view' }, { event: 'buy' }], groupBy: [{ property: 'channel' }] },
+    );
+    // Customer 1's first attempt already converts (within a day): counted under banner only.
+    expect(r.groups.map((g) => [g.group, g.steps.map((s) => s.users)])).toEqual([
+      [['banner'], [1, 1]],
+      [['push'], [1, 0]],
+    ]);
+    expect(users(r)).toEqual([2, 1]);
+  });
+});
+
+describe('funnel equals the reference', () => {
+  it('on random data, orders, windows, links, exclusions, filters, groups and zones', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDenseDataset,
+        arbZone,
+        arbFilters,
+        arbGroupBy,
+        fc.record({
+          steps: fc.array(fc.constantFrom('view', 'click', 'buy', 'login'), { minLength: 2, maxLength: 4 }),
+          windowMinutes: fc.constantFrom(30, 60, 90, 1440),
+          order: fc.constantFrom('loose' as const, 'strict' as const),
+          link: fc.boolean(),
+          exclude: fc.boolean(),
+          granularity: fc.constantFrom('day' as const, 'week' as const),
+        }),
+        fc.record({ person: fc.constantFrom(1, 2, 101), slot: fc.integer({ min: 0, max: 100 }), late: fc.boolean() }),
+        async (generated, timeZone, filters, groupBy, o, edge) => {
+          // One customer does step 1 and step 2 exactly at (or 1 ms past) the window's edge.
+          const t1 = Date.parse('2026-03-02T00:00:00Z') + edge.slot * 30 * 60_000;
+          const t2 = t1 + o.windowMinutes * 60_000 + (edge.late ? 1 : 0);
+          const data = {
+            ...generated,
+            events: [
+              ...generated.events,
+              ev(edge.person, o.steps[0]!, t1),
+              ev(edge.person, o.steps[1]!, t2, { numProps: { amount: 5 } }),
+            ],
+          };
+          const appId = await stack.load(data);
+          const query: RefFunnelQuery = {
+            ...RANGE,
+            timeZone,
+            granularity: o.granularity,
+            filters,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            steps: o.steps.map((event, i) => (i === 1 ? { event, filters: [{ property: 'amount', op: 'lt', values: [90] }] } : { event })),
+            windowMinutes: o.windowMinutes,
+            order: o.order,
+            ...(o.link ? { linkProperty: 'plan' } : {}),
+            ...(o.exclude ? { exclusions: [{ event: 'login', fromStep: 1, toStep: 2 }] } : {}),
+          };
+          const r = await stack.analyse<FunnelResult>('funnel', { appId, ...query });
+          const expected = referenceFunnel(data, query);
+          const pick = (steps: Step[]) =>
+            steps.map(({ users: u, medianSecondsFromPrevious: m, avgSecondsFromPrevious: a }) => ({
+              users: u,
+              medianSecondsFromPrevious: m,
+              avgSecondsFromPrevious: a,
+            }));
+          expect(pick(r.steps)).toEqual(expected.steps);
+          expect(r.groups.map((g) => ({ group: g.group, steps: pick(g.steps) }))).toEqual(expected.groups);
+          expect(r.trend.map(({ period, entered, converted }) => ({ period, entered, converted }))).toEqual(expected.trend);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, 300_000);
+});

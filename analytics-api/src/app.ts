@@ -15,6 +15,7 @@ import { catalogPlugin } from './catalog/routes.ts';
 import type { ApiConfig } from './config.ts';
 import { coreDecorators } from './core-decorators.ts';
 import { createKeyring } from './crypto/keyring.ts';
+import { dashboardsPlugin } from './dashboards/routes.ts';
 import { installErrorHandler } from './errors/error-handler.ts';
 import { identityPlugin } from './identity/routes.ts';
 import { analysisPlugin } from './models/routes.ts';
@@ -94,5 +95,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(identityPlugin, { prefix: '/v1/identity' });
   await app.register(analysisPlugin, { prefix: '/v1/analysis' });
   await app.register(catalogPlugin, { prefix: '/v1/catalog' });
+  await app.register(dashboardsPlugin, { prefix: '/v1/dashboards' });
   return app;
 }

@@ -75,6 +75,14 @@ export const API_ERRORS = {
     status: 422,
     message: 'The analysis hit its time or memory limit; narrow the date range, org scope or filters',
   },
+  DASHBOARD_NOT_FOUND: {
+    status: 404,
+    message: 'No dashboard with that id is visible to you (or, for changes, owned by your org node)',
+  },
+  SAVED_ANALYSIS_NOT_FOUND: {
+    status: 404,
+    message: 'No saved analysis with that id is visible to you (or, for changes, owned by your org node)',
+  },
   INTERNAL: { status: 500, message: 'Internal error; it has been logged, try again later' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'A database is temporarily unavailable; try again later' },
 } as const satisfies Record<string, ApiErrorSpec>;

@@ -1,8 +1,19 @@
 // Every analysis model the API serves, one line each; routes.ts registers POST /v1/analysis/<name>
 // for each. A model missing here is not reachable.
+
+import { attributionModel } from './attribution/index.ts';
 import type { AnyAnalysisModel } from './common/analysis-model.ts';
 import { eventModel } from './event/index.ts';
 import { funnelModel } from './funnel/index.ts';
+import { ltvModel } from './ltv/index.ts';
+import { pathModel } from './path/index.ts';
 import { retentionModel } from './retention/index.ts';
 
-export const ANALYSIS_MODELS: readonly AnyAnalysisModel[] = [eventModel, funnelModel, retentionModel];
+export const ANALYSIS_MODELS: readonly AnyAnalysisModel[] = [
+  eventModel,
+  funnelModel,
+  retentionModel,
+  pathModel,
+  attributionModel,
+  ltvModel,
+];

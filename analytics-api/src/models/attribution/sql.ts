@@ -1,0 +1,143 @@
+// SQL of attribution: ONE scan of the target, touchpoint and key events (pre-filtered by their
+// names; the range extended back by the lookback), aggregated per person into arrays -- the
+// conversions (t, link, value), the touchpoints sorted by (t, key) and the key events -- instead
+// of joining touchpoints to conversions. Each conversion (ARRAY JOIN) filters its valid
+// touchpoints with array functions and spreads one conversion of credit over them under every
+// model at once; the rows then sum per touchpoint key. '' is the key of unattributed conversions.
+// Values and names are bound parameters.
+import { DateTime } from 'luxon';
+import { ApiError } from '../../errors/catalogue.ts';
+import type { AnalysisContext } from '../common/analysis-context.ts';
+import { eventSourceSql } from '../common/event-source-sql.ts';
+import { filtersSql } from '../common/filter-sql.ts';
+import { propertySql } from '../common/property-sql.ts';
+import type { AttributionQuery } from './schema.ts';
+
+export const TOUCH_SEPARATOR = '\u001f';
+const DAY_MS = 86_400_000;
+
+function check(ctx: AnalysisContext<AttributionQuery>): void {
+  const q = ctx.query;
+  if (q.groupBy?.length) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      'attribution has no group-by; split touchpoints instead',
+      'groupBy',
+    );
+  }
+  q.touchpoints.forEach((tp, i) => {
+    if (tp.event === q.targetEvent.event) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        'a touchpoint cannot be the target event',
+        `touchpoints[${i}].event`,
+      );
+    }
+  });
+  if (q.keyEvent?.event === q.targetEvent.event) {
+    throw new ApiError('VALIDATION_FAILED', 'the key event cannot be the target event', 'keyEvent.event');
+  }
+}
+
+export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
+  check(ctx);
+  const q = ctx.query;
+  const { params, names, timeZone } = ctx;
+  const filters = (f: AttributionQuery['targetEvent']['filters'], field: string) =>
+    filtersSql(f, field, names, params, timeZone);
+  const eventProp = (name: string, field: string) =>
+    propertySql(names.property('event', name, field), params, 'e', timeZone);
+
+  const target = names.event(q.targetEvent.event, 'targetEvent.event');
+  const rangeStart = params.add(
+    DateTime.fromMillis(ctx.range.startMs, { zone: 'UTC' }).toFormat('yyyy-MM-dd HH:mm:ss.SSS'),
+    "DateTime64(3, 'UTC')",
+  );
+  const convCond = `e.event = ${params.add(target, 'String')} AND e.time >= ${rangeStart} AND ${filters(
+    q.targetEvent.filters,
+    'targetEvent.filters',
+  )}`;
+  // The touchpoint key of an event: "<index>\u001f<split value>" of the first touchpoint it
+  // matches, '' when it matches none.
+  const keyArms: string[] = [];
+  const touchNames = q.touchpoints.map((tp, i) => {
+    const name = names.event(tp.event, `touchpoints[${i}].event`);
+    const split = tp.splitBy ? eventProp(tp.splitBy, `touchpoints[${i}].splitBy`).text : "''";
+    keyArms.push(
+      `e.event = ${params.add(name, 'String')} AND ${filters(tp.filters, `touchpoints[${i}].filters`)}`,
+      `concat('${i}${TOUCH_SEPARATOR}', ${split})`,
+    );
+    return name;
+  });
+  const keyName = q.keyEvent ? names.event(q.keyEvent.event, 'keyEvent.event') : null;
+  const keyCond = q.keyEvent
+    ? `e.event = ${params.add(keyName, 'String')} AND ${filters(q.keyEvent.filters, 'keyEvent.filters')}`
+    : '0';
+  const link = q.linkProperty ? eventProp(q.linkProperty, 'linkProperty').text : "''";
+  let value = '0';
+  if (q.valueProperty) {
+    const p = eventProp(q.valueProperty, 'valueProperty');
+    if (p.number === null) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        `"${q.valueProperty}" is not a numeric property`,
+        'valueProperty',
+      );
+    }
+    value = `if(${p.isSet}, ${p.number}, 0)`;
+  }
+  const lookbackMs = (q.lookbackDays ?? 7) * DAY_MS;
+  const source = eventSourceSql(ctx, {
+    events: [target, ...touchNames, ...(keyName ? [keyName] : [])],
+    startMs: ctx.range.startMs - lookbackMs,
+    columns: {
+      conv: `(${convCond})`,
+      tkey: `multiIf(${keyArms.join(', ')}, '')`,
+      isKey: `(${keyCond})`,
+      link,
+      v: `toFloat64(${value})`,
+    },
+  });
+  const lookback = params.add(lookbackMs, 'Int64');
+  const halfLife = params.add((q.halfLifeDays ?? 7) * DAY_MS, 'Float64');
+  // A touchpoint is valid for conversion c when it lies in [c - lookback, c], and, with a key event,
+  // a key event lies between it and c (linked to c when there is a link property); without a key
+  // event the link property ties the touchpoint itself to c.
+  let valid = `x.1 >= c.1 - ${lookback} AND x.1 <= c.1`;
+  if (keyName) {
+    const linked = q.linkProperty ? " AND c.2 != '' AND k.2 = c.2" : '';
+    valid += ` AND arrayExists(k -> k.1 >= x.1 AND k.1 <= c.1${linked}, keys)`;
+  } else if (q.linkProperty) {
+    valid += " AND c.2 != '' AND x.3 = c.2";
+  }
+  return `
+    SELECT tkey, count() AS rows, countIf(i = 1) AS heads, sumIf(v, i = 1) AS head_value,
+           sum(v) AS all_value, countIf(fresh) AS touched,
+           sum(w.1) AS c_first, sum(w.2) AS c_last, sum(w.3) AS c_linear, sum(w.4) AS c_position,
+           sum(w.5) AS c_decay,
+           sum(w.1 * v) AS v_first, sum(w.2 * v) AS v_last, sum(w.3 * v) AS v_linear,
+           sum(w.4 * v) AS v_position, sum(w.5 * v) AS v_decay
+    FROM (
+      SELECT c.3 AS v, length(valid) AS n,
+             arraySum(x -> pow(2, (x.1 - c.1) / ${halfLife}), valid) AS decay_sum,
+             if(n = 0, [('', 1, 0, (0., 0., 0., 0., 0.))],
+                arrayMap((x, i, u) -> (x.2, i, u = 1,
+                  (toFloat64(i = 1), toFloat64(i = n), 1 / n,
+                   multiIf(n = 1, 1., n = 2, 0.5, i = 1 OR i = n, 0.4, 0.2 / (n - 2)),
+                   pow(2, (x.1 - c.1) / ${halfLife}) / decay_sum)),
+                  valid, arrayEnumerate(valid), arrayEnumerateUniq(arrayMap(x -> x.2, valid)))) AS credits
+      FROM (
+        SELECT person,
+               groupArrayIf((t, link, v), conv) AS convs,
+               arraySort(groupArrayIf((t, tkey, link), tkey != '')) AS touches,
+               groupArrayIf((t, link), isKey) AS keys
+        FROM (${source})
+        GROUP BY person
+        HAVING countIf(conv) > 0
+      )
+      ARRAY JOIN convs AS c
+      ARRAY JOIN [arrayFilter(x -> ${valid}, touches)] AS valid
+    )
+    ARRAY JOIN credits.1 AS tkey, credits.2 AS i, credits.3 AS fresh, credits.4 AS w
+    GROUP BY tkey`;
+}

@@ -1,0 +1,127 @@
+// Path (用户路径分析): query and result shapes. Each session's sequence of events (cut by inactivity
+// or by the SDK's session id) becomes one path of up to `depth` nodes, from the session's start,
+// from the first anchor event, or back from the last anchor event; the paths are summed into the
+// nodes and weighted links of a Sankey diagram, keeping the top N nodes per level.
+import { type Static, Type } from '@sinclair/typebox';
+import { commonQueryProperties, EventSelectorSchema, ResultMetaSchema } from '../common/query-schema.ts';
+
+/** The most events of one session sequence the engine reads (see sql.ts); later ones are ignored. */
+export const MAX_SEQUENCE_EVENTS = 500;
+export const END_NODE = '';
+
+const EVENT_NAME = Type.String({ minLength: 1, maxLength: 128 });
+
+export const SplitSchema = Type.Object(
+  {
+    event: EVENT_NAME,
+    property: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description:
+        'Event property whose value splits the event into one node per value (screen name, page url)',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const PathQuerySchema = Type.Object(
+  {
+    ...commonQueryProperties,
+    sessionMode: Type.Optional(
+      Type.Union([Type.Literal('inactivity'), Type.Literal('session_id')], {
+        default: 'inactivity',
+        description:
+          'inactivity: a gap longer than sessionTimeoutMinutes (or midnight in timeZone) starts a new session; ' +
+          'session_id: the SDK session id ($session_id) defines sessions, events without one are left out',
+      }),
+    ),
+    sessionTimeoutMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, default: 30 })),
+    anchor: Type.Optional(
+      Type.Union([Type.Literal('all'), Type.Literal('start'), Type.Literal('end')], {
+        default: 'all',
+        description:
+          'all: paths from each session start; start: from the first anchorEvent of a session; ' +
+          'end: back from the last anchorEvent of a session (level 1 is the anchor, level 2 the step before)',
+      }),
+    ),
+    anchorEvent: Type.Optional({ ...EventSelectorSchema, description: 'Needed for anchor start / end' }),
+    depth: Type.Optional(
+      Type.Integer({ minimum: 2, maximum: 10, default: 5, description: 'Nodes per path' }),
+    ),
+    includeEvents: Type.Optional(
+      Type.Array(EVENT_NAME, { minItems: 1, maxItems: 50, description: 'Only these events make up paths' }),
+    ),
+    excludeEvents: Type.Optional(
+      Type.Array(EVENT_NAME, { maxItems: 50, description: 'These events are left out' }),
+    ),
+    collapseRepeats: Type.Optional(
+      Type.Boolean({ default: false, description: 'Consecutive repeats of one node count as one step' }),
+    ),
+    splitBy: Type.Optional(Type.Array(SplitSchema, { maxItems: 10 })),
+    nodesPerLevel: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 50,
+        default: 10,
+        description: 'Top N nodes per level; the rest are "$others"',
+      }),
+    ),
+    listUsers: Type.Optional(
+      Type.Object(
+        {
+          level: Type.Integer({ minimum: 1, maximum: 10 }),
+          node: Type.String({
+            maxLength: 400,
+            description: 'A node key from a previous result ("$others" allowed)',
+          }),
+          next: Type.Optional(
+            Type.String({ maxLength: 400, description: 'With a next node key: the users of that link' }),
+          ),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+        },
+        { additionalProperties: false, description: 'Also list the customers behind one node or link' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PathQuery = Static<typeof PathQuerySchema>;
+
+export const PathNodeSchema = Type.Object({
+  level: Type.Integer(),
+  /** Unique within a level: the event name, "event\u001fvalue" for split events, or "$others". */
+  key: Type.String(),
+  event: Type.String(),
+  /** The split property's value; null when the event is not split or the property is not set. */
+  value: Type.Union([Type.String(), Type.Null()]),
+  /** Paths (sessions) reaching this node at this level. */
+  sessions: Type.Integer(),
+  users: Type.Integer(),
+  /** Sessions whose path ends here (no later event in the session). */
+  dropOff: Type.Integer(),
+});
+export type PathNode = Static<typeof PathNodeSchema>;
+
+export const PathLinkSchema = Type.Object({
+  /** Level of the source node; the target is at level + 1. */
+  level: Type.Integer(),
+  source: Type.String(),
+  target: Type.String(),
+  sessions: Type.Integer(),
+  users: Type.Integer(),
+});
+export type PathLink = Static<typeof PathLinkSchema>;
+
+export const PathResultSchema = Type.Object({
+  depth: Type.Integer(),
+  anchor: Type.String(),
+  /** Paths in the diagram (one per session that has one) and the customers behind them. */
+  sessions: Type.Integer(),
+  users: Type.Integer(),
+  nodes: Type.Array(PathNodeSchema),
+  links: Type.Array(PathLinkSchema),
+  /** With listUsers: person ids behind the node or link, ascending, up to the limit. */
+  personIds: Type.Optional(Type.Array(Type.String())),
+  meta: ResultMetaSchema,
+});
+export type PathResult = Static<typeof PathResultSchema>;

@@ -1,0 +1,188 @@
+// SQL of path analysis, ONE scan of the events:
+// 1. events of the app/range (pre-filtered by the included names), each as (t, node, is anchor);
+// 2. per (person, day in the zone) -- or per (person, session id) -- the earliest
+//    MAX_SEQUENCE_EVENTS tuples (the latest ones for anchor "end") with groupArraySorted, so one
+//    person's state never grows past that many events however long the range or busy the person;
+//    sessions are cut at gaps > timeout with arraySplit (never a self-join or window over events);
+// 3. per session the path (anchor cut, repeats collapsed, depth + 1 nodes kept to know whether it
+//    ends), emitted as (level, node, next) rows, aggregated with a person bitmap per row;
+// 4. over that small table, window functions rank nodes per level (a level-k "next" weight equals
+//    its level-(k+1) node weight) and map everything outside the top N to "$others"; bitmaps merge
+//    so customer counts of "$others" stay exact.
+import { ApiError } from '../../errors/catalogue.ts';
+import type { AnalysisContext } from '../common/analysis-context.ts';
+import { eventSourceSql } from '../common/event-source-sql.ts';
+import { filtersSql } from '../common/filter-sql.ts';
+import { propertySql } from '../common/property-sql.ts';
+import { OTHERS_GROUP } from '../common/query-schema.ts';
+import { MAX_SEQUENCE_EVENTS, type PathQuery } from './schema.ts';
+
+export const NODE_SEPARATOR = '\u001f';
+
+function checkOptions(ctx: AnalysisContext<PathQuery>): void {
+  const q = ctx.query;
+  if (q.groupBy?.length) {
+    throw new ApiError('VALIDATION_FAILED', 'path analysis has no group-by; filter instead', 'groupBy');
+  }
+  const anchor = q.anchor ?? 'all';
+  if (anchor !== 'all' && !q.anchorEvent) {
+    throw new ApiError('VALIDATION_FAILED', `anchor "${anchor}" needs an anchorEvent`, 'anchorEvent');
+  }
+  if (anchor !== 'all' && q.excludeEvents?.includes(q.anchorEvent!.event)) {
+    throw new ApiError('VALIDATION_FAILED', 'the anchor event cannot be excluded', 'excludeEvents');
+  }
+}
+
+/** The node of an event: its name, or name + separator + the split property's value. */
+function nodeSql(ctx: AnalysisContext<PathQuery>): string {
+  const splits = ctx.query.splitBy ?? [];
+  if (splits.length === 0) return 'e.event';
+  const arms = splits.flatMap((s, i) => {
+    ctx.names.event(s.event, `splitBy[${i}].event`);
+    const ref = ctx.names.property('event', s.property, `splitBy[${i}].property`);
+    const p = propertySql(ref, ctx.params, 'e', ctx.timeZone);
+    return [
+      `e.event = ${ctx.params.add(s.event, 'String')}`,
+      `concat(e.event, '${NODE_SEPARATOR}', ${p.text})`,
+    ];
+  });
+  return `multiIf(${arms.join(', ')}, e.event)`;
+}
+
+/** The per-session paths: rows (person, path Array(String)) with at most depth + 1 nodes. */
+function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
+  const q = ctx.query;
+  const { params, names } = ctx;
+  const anchor = q.anchor ?? 'all';
+  const depth = q.depth ?? 5;
+  const include = q.includeEvents?.map((n, i) => names.event(n, `includeEvents[${i}]`));
+  const exclude = (q.excludeEvents ?? []).map((n, i) => names.event(n, `excludeEvents[${i}]`));
+  let anchorCond = '0';
+  let anchorName: string | null = null;
+  if (anchor !== 'all') {
+    anchorName = names.event(q.anchorEvent!.event, 'anchorEvent.event');
+    anchorCond = `e.event = ${params.add(anchorName, 'String')} AND ${filtersSql(
+      q.anchorEvent!.filters,
+      'anchorEvent.filters',
+      names,
+      params,
+      ctx.timeZone,
+    )}`;
+  }
+  const where: string[] = [];
+  if (exclude.length > 0) where.push(`e.event NOT IN ${params.add(exclude, 'Array(String)')}`);
+  const bySessionId = q.sessionMode === 'session_id';
+  if (bySessionId) where.push("e.session_id != ''");
+  const source = eventSourceSql(ctx, {
+    events: include ? [...include, ...(anchorName ? [anchorName] : [])] : 'any',
+    where,
+    columns: {
+      node: nodeSql(ctx),
+      anchor: `toUInt8(${anchorCond})`,
+      skey: bySessionId ? 'e.session_id' : 'toString(toDate(e.time, {tz:String}))',
+    },
+  });
+  // "end" keeps the latest events of a long day (the last anchor is what matters), the others
+  // keep the earliest; either way the kept tuples are re-sorted by (t, node, anchor).
+  const cap = Number(MAX_SEQUENCE_EVENTS);
+  const kept =
+    anchor === 'end'
+      ? `arraySort(arrayMap(x -> (-x.1, x.2, x.3), groupArraySorted(${cap})((-t, node, anchor))))`
+      : `groupArraySorted(${cap})((t, node, anchor))`;
+  const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
+  const sessions = bySessionId
+    ? '[seq]'
+    : `arraySplit((x, i) -> i = 1 OR x.1 - seq[i - 1].1 > ${timeoutMs}, seq, arrayEnumerate(seq))`;
+  const cut =
+    anchor === 'start'
+      ? 'arraySlice(s, arrayFirstIndex(x -> x.3 = 1, s))'
+      : anchor === 'end'
+        ? 'arraySlice(s, 1, arrayLastIndex(x -> x.3 = 1, s))'
+        : 's';
+  const hasAnchor = anchor === 'all' ? '1' : 'arrayExists(x -> x.3 = 1, s)';
+  const nodes = `arrayMap(x -> x.2, ${cut})`;
+  const collapsed = q.collapseRepeats
+    ? `arrayFilter((n, i) -> i = 1 OR n != ns[i - 1], ${nodes} AS ns, arrayEnumerate(ns))`
+    : nodes;
+  const ordered = anchor === 'end' ? `arrayReverse(${collapsed})` : collapsed;
+  return `
+      SELECT person, arraySlice(${ordered}, 1, ${Number(depth) + 1}) AS path
+      FROM (
+        SELECT person, ${sessions} AS sessions
+        FROM (
+          SELECT person, skey, ${kept} AS seq
+          FROM (${source})
+          GROUP BY person, skey
+        )
+      )
+      ARRAY JOIN sessions AS s
+      WHERE ${hasAnchor}`;
+}
+
+/** (level, node, next) aggregated over paths, with top-N mapping applied. */
+function mappedSql(ctx: AnalysisContext<PathQuery>): string {
+  const depth = Number(ctx.query.depth ?? 5);
+  const top = ctx.params.add(ctx.query.nodesPerLevel ?? 10, 'UInt32');
+  const others = ctx.params.add(OTHERS_GROUP, 'String');
+  const paths = sessionPathsSql(ctx);
+  return `
+    SELECT level,
+           if(nr <= ${top}, node, ${others}) AS mnode,
+           if(next = '', '', if(xr <= ${top}, next, ${others})) AS mnext,
+           sessions, ended, users
+    FROM (
+      SELECT *,
+             dense_rank() OVER (PARTITION BY level ORDER BY nw DESC, node ASC) AS nr,
+             dense_rank() OVER (PARTITION BY level ORDER BY next = '' ASC, xw DESC, next ASC) AS xr
+      FROM (
+        SELECT *,
+               sum(sessions) OVER (PARTITION BY level, node) AS nw,
+               sum(sessions) OVER (PARTITION BY level, next) AS xw
+        FROM (
+          SELECT level, node, next, count() AS sessions, countIf(len = level) AS ended,
+                 groupBitmapState(person) AS users
+          FROM (
+            SELECT person, length(path) AS len, level, path[level] AS node,
+                   if(level < ${depth} AND level < len, path[level + 1], '') AS next
+            FROM (${paths})
+            ARRAY JOIN arrayEnumerate(arraySlice(path, 1, ${depth})) AS level
+          )
+          GROUP BY level, node, next
+        )
+      )
+    )`;
+}
+
+export interface PathSql {
+  /** Rows (level, node, next, sessions, ended, users, kind): kind 'link' per (level, node, next),
+   *  'node' per (level, node), 'all' once (level 0) with the distinct customers of all paths. */
+  readonly diagram: string;
+  /** Person ids behind one node (or link), ascending. */
+  readonly users: ((level: number, node: string, next: string | undefined, limit: number) => string) | null;
+}
+
+export function pathSql(ctx: AnalysisContext<PathQuery>): PathSql {
+  checkOptions(ctx);
+  const mapped = mappedSql(ctx);
+  const diagram = `
+    SELECT level, mnode AS node, mnext AS next, sum(sessions) AS sessions, sum(ended) AS ended,
+           groupBitmapMerge(users) AS users, grouping(level, mnode, mnext) AS g
+    FROM (${mapped})
+    GROUP BY GROUPING SETS ((level, mnode, mnext), (level, mnode), ())`;
+  const users = ctx.query.listUsers
+    ? (level: number, node: string, next: string | undefined, limit: number) => {
+        const p = ctx.params;
+        const linkCond = next === undefined ? '' : ` AND mnext = ${p.add(next, 'String')}`;
+        return `
+          SELECT toString(person) AS person
+          FROM (
+            SELECT arrayJoin(bitmapToArray(groupBitmapMergeState(users))) AS person
+            FROM (${mapped})
+            WHERE level = ${p.add(level, 'UInt32')} AND mnode = ${p.add(node, 'String')}${linkCond}
+          )
+          ORDER BY toUInt64(person) ASC
+          LIMIT ${p.add(limit, 'UInt32')}`;
+      }
+    : null;
+  return { diagram, users };
+}

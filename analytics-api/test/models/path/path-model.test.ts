@@ -1,0 +1,319 @@
+// Path analysis through the real API on the real ClickHouse engine: the documented edge cases by
+// hand (sessions cut by inactivity and midnight, anchors, collapsed repeats, split nodes, top N +
+// "$others", users behind a node), and a property test against the reference implementation.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RefPathQuery, referencePath } from '../reference/path.ts';
+import { arbDataset, arbFilters, arbZone, EVENT_NAMES, RANGE } from '../support/arbitraries.ts';
+import { type Dataset, ev } from '../support/dataset.ts';
+import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+
+interface Node {
+  level: number;
+  key: string;
+  event: string;
+  value: string | null;
+  sessions: number;
+  users: number;
+  dropOff: number;
+}
+interface Link {
+  level: number;
+  source: string;
+  target: string;
+  sessions: number;
+  users: number;
+}
+interface PathResult {
+  sessions: number;
+  users: number;
+  nodes: Node[];
+  links: Link[];
+  personIds?: string[];
+}
+
+let stack: EngineStack;
+beforeAll(async () => {
+  stack = await startEngineStack();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const day = { from: '2026-03-02', to: '2026-03-03', timeZone: 'UTC' };
+const only = (events: Dataset['events'], overrides: Dataset['overrides'] = []): Dataset => ({
+  events,
+  overrides,
+  profiles: [],
+});
+async function paths(data: Dataset, query: Record<string, unknown>): Promise<PathResult> {
+  const appId = await stack.load(data);
+  return stack.analyse<PathResult>('path', { appId, ...day, ...query });
+}
+const nodeTable = (r: PathResult) => r.nodes.map((n) => [n.level, n.key, n.sessions, n.users, n.dropOff]);
+const linkTable = (r: PathResult) => r.links.map((l) => [l.level, l.source, l.target, l.sessions, l.users]);
+
+describe('path scenarios', () => {
+  it('cuts sessions at 30 minutes of inactivity and at midnight, after ID-Mapping', async () => {
+    const r = await paths(
+      only(
+        [
+          // Customer 1: device 101 opens the app, then the customer logs in 10 minutes later.
+          ev(101, 'open', '2026-03-02T08:00:00Z'),
+          ev(1, 'login', '2026-03-02T08:10:00Z'),
+          ev(1, 'transfer', '2026-03-02T08:40:00Z'), // gap exactly 30 min: same session
+          ev(1, 'open', '2026-03-02T09:10:01Z'), // gap 30 min 1 s: new session
+          // Customer 2: one session across midnight UTC is two sessions.
+          ev(2, 'open', '2026-03-02T23:50:00Z'),
+          ev(2, 'login', '2026-03-03T00:05:00Z'),
+        ],
+        [[101, 1]],
+      ),
+      { depth: 3 },
+    );
+    // Sessions: [open, login, transfer], [open], [open], [login].
+    expect(r.sessions).toBe(4);
+    expect(r.users).toBe(2);
+    expect(nodeTable(r)).toEqual([
+      [1, 'open', 3, 2, 2],
+      [1, 'login', 1, 1, 1],
+      [2, 'login', 1, 1, 0],
+      [3, 'transfer', 1, 1, 1],
+    ]);
+    expect(linkTable(r)).toEqual([
+      [1, 'open', 'login', 1, 1],
+      [2, 'login', 'transfer', 1, 1],
+    ]);
+  });
+
+  it('cuts days in the query zone, not in UTC', async () => {
+    const data = only([
+      ev(1, 'open', '2026-03-02T15:50:00Z'), // 23:50 in Shanghai
+      ev(1, 'login', '2026-03-02T16:05:00Z'), // 00:05 the next day in Shanghai
+    ]);
+    const shanghai = await paths(data, { timeZone: 'Asia/Shanghai' });
+    expect(shanghai.sessions).toBe(2);
+    const utc = await paths(data, { timeZone: 'UTC' });
+    expect(utc.sessions).toBe(1);
+    expect(linkTable(utc)).toEqual([[1, 'open', 'login', 1, 1]]);
+  });
+
+  it('splits an event into one node per property value and orders ties by node', async () => {
+    const r = await paths(
+      only([
+        ev(1, 'screen', '2026-03-02T08:00:00Z', { props: { name: 'home' } }),
+        ev(1, 'screen', '2026-03-02T08:01:00Z', { props: { name: 'loans' } }),
+        ev(1, 'apply', '2026-03-02T08:01:00Z'), // same instant as "loans": "apply" sorts first
+        ev(2, 'screen', '2026-03-02T08:00:00Z', { props: { name: 'home' } }),
+        ev(2, 'screen', '2026-03-02T08:02:00Z'), // no name
+      ]),
+      { splitBy: [{ event: 'screen', property: 'name' }], depth: 3 },
+    );
+    expect(linkTable(r)).toEqual([
+      [1, 'screen\u001fhome', 'apply', 1, 1],
+      [1, 'screen\u001fhome', 'screen\u001f', 1, 1],
+      [2, 'apply', 'screen\u001floans', 1, 1],
+    ]);
+    const noName = r.nodes.find((n) => n.key === 'screen\u001f')!;
+    expect([noName.event, noName.value]).toEqual(['screen', null]);
+    const home = r.nodes.find((n) => n.key === 'screen\u001fhome')!;
+    expect([home.event, home.value, home.sessions]).toEqual(['screen', 'home', 2]);
+  });
+
+  it('anchors paths at the first start event or back from the last end event, collapsing repeats', async () => {
+    const data = only([
+      ev(1, 'home', '2026-03-02T08:00:00Z'),
+      ev(1, 'banner', '2026-03-02T08:01:00Z'),
+      ev(1, 'product', '2026-03-02T08:02:00Z'),
+      ev(1, 'product', '2026-03-02T08:03:00Z'),
+      ev(1, 'banner', '2026-03-02T08:04:00Z'),
+      ev(1, 'apply', '2026-03-02T08:05:00Z'),
+      ev(2, 'home', '2026-03-02T08:00:00Z'), // no banner, no apply: not in anchored paths
+    ]);
+    const fromBanner = await paths(data, {
+      anchor: 'start',
+      anchorEvent: { event: 'banner' },
+      depth: 4,
+    });
+    expect(fromBanner.sessions).toBe(1);
+    expect(linkTable(fromBanner)).toEqual([
+      [1, 'banner', 'product', 1, 1],
+      [2, 'product', 'product', 1, 1],
+      [3, 'product', 'banner', 1, 1],
+    ]);
+    const collapsed = await paths(data, {
+      anchor: 'start',
+      anchorEvent: { event: 'banner' },
+      depth: 4,
+      collapseRepeats: true,
+    });
+    expect(linkTable(collapsed)).toEqual([
+      [1, 'banner', 'product', 1, 1],
+      [2, 'product', 'banner', 1, 1],
+      [3, 'banner', 'apply', 1, 1],
+    ]);
+    // Level 4 "apply" is the session's last event: a drop-off there.
+    expect(nodeTable(collapsed).at(-1)).toEqual([4, 'apply', 1, 1, 1]);
+    const toApply = await paths(data, {
+      anchor: 'end',
+      anchorEvent: { event: 'apply' },
+      depth: 3,
+      collapseRepeats: true,
+    });
+    // Backwards from apply: apply <- banner <- product (<- banner <- home, beyond depth 3).
+    expect(linkTable(toApply)).toEqual([
+      [1, 'apply', 'banner', 1, 1],
+      [2, 'banner', 'product', 1, 1],
+    ]);
+    expect(nodeTable(toApply).at(-1)).toEqual([3, 'product', 1, 1, 0]);
+  });
+
+  it('keeps the top N nodes per level, merges the rest into $others with exact users, and lists them', async () => {
+    // Level 1: open x3 sessions (persons 1,2,3), login x2 (persons 4,5), help x1 (person 5 again).
+    const events = [
+      ev(1, 'open', '2026-03-02T08:00:00Z'),
+      ev(1, 'buy', '2026-03-02T08:01:00Z'),
+      ev(2, 'open', '2026-03-02T08:00:00Z'),
+      ev(2, 'buy', '2026-03-02T08:01:00Z'),
+      ev(3, 'open', '2026-03-02T08:00:00Z'),
+      ev(3, 'view', '2026-03-02T08:01:00Z'),
+      ev(4, 'login', '2026-03-02T08:00:00Z'),
+      ev(4, 'view', '2026-03-02T08:01:00Z'),
+      ev(5, 'login', '2026-03-02T08:00:00Z'),
+      ev(5, 'help', '2026-03-02T12:00:00Z'),
+    ];
+    const appId = await stack.load(only(events));
+    const base = { appId, ...day, depth: 2, nodesPerLevel: 1 };
+    const r = await stack.analyse<PathResult>('path', base);
+    expect(nodeTable(r)).toEqual([
+      // Equal weights list by key ("$" sorts before letters).
+      [1, '$others', 3, 2, 2], // login (4, 5) and help (5): two customers, not three
+      [1, 'open', 3, 3, 0],
+      [2, '$others', 2, 2, 2], // view (3, 4)
+      [2, 'buy', 2, 2, 2],
+    ]);
+    expect(linkTable(r)).toEqual([
+      [1, 'open', 'buy', 2, 2],
+      [1, '$others', '$others', 1, 1],
+      [1, 'open', '$others', 1, 1],
+    ]);
+    const node = await stack.analyse<PathResult>('path', {
+      ...base,
+      listUsers: { level: 1, node: '$others' },
+    });
+    expect(node.personIds).toEqual(['4', '5']);
+    const link = await stack.analyse<PathResult>('path', {
+      ...base,
+      listUsers: { level: 1, node: 'open', next: '$others' },
+    });
+    expect(link.personIds).toEqual(['3']);
+  });
+
+  it('uses the SDK session id when asked, and honours include and exclude lists', async () => {
+    const data = only([
+      ev(1, 'open', '2026-03-02T08:00:00Z', { sessionId: 'a' }),
+      ev(1, 'heartbeat', '2026-03-02T08:30:00Z', { sessionId: 'a' }),
+      ev(1, 'buy', '2026-03-02T10:00:00Z', { sessionId: 'a' }), // 2 h later, same SDK session
+      ev(1, 'open', '2026-03-02T10:05:00Z'), // no session id: left out in session-id mode
+    ]);
+    const bySession = await paths(data, { sessionMode: 'session_id', excludeEvents: ['heartbeat'] });
+    expect(linkTable(bySession)).toEqual([[1, 'open', 'buy', 1, 1]]);
+    expect(bySession.sessions).toBe(1);
+    const byGap = await paths(data, { includeEvents: ['open', 'buy'] });
+    // Inactivity over the included events only: [open], [buy, open].
+    expect(byGap.sessions).toBe(2);
+    expect(linkTable(byGap)).toEqual([[1, 'buy', 'open', 1, 1]]);
+  });
+
+  it('refuses an anchor without an event and a group-by, naming the field', async () => {
+    const appId = await stack.load(only([ev(1, 'open', '2026-03-02T08:00:00Z')]));
+    const noEvent = await stack.post('path', { appId, ...day, anchor: 'start' });
+    expect(noEvent.statusCode).toBe(400);
+    expect(noEvent.json().error.field).toBe('anchorEvent');
+    const grouped = await stack.post('path', { appId, ...day, groupBy: [{ property: '$os' }] });
+    expect(grouped.statusCode).toBe(400);
+    const tooDeep = await stack.post('path', { appId, ...day, depth: 11 });
+    expect(tooDeep.statusCode).toBe(400);
+  });
+});
+
+const arbQuery = fc.record({
+  timeZone: arbZone,
+  filters: arbFilters,
+  sessionMode: fc.constantFrom('inactivity' as const, 'session_id' as const),
+  sessionTimeoutMinutes: fc.constantFrom(20, 60, 240),
+  anchor: fc.constantFrom('all' as const, 'start' as const, 'end' as const),
+  anchorEvent: fc.record({
+    event: fc.constantFrom(...EVENT_NAMES),
+    filters: fc.constantFrom(undefined, [{ property: 'plan', op: 'eq', values: ['a'] }]),
+  }),
+  depth: fc.integer({ min: 2, max: 5 }),
+  include: fc.option(fc.subarray([...EVENT_NAMES], { minLength: 1 }), { nil: undefined }),
+  exclude: fc.option(fc.subarray([...EVENT_NAMES], { minLength: 1, maxLength: 1 }), { nil: undefined }),
+  collapseRepeats: fc.boolean(),
+  split: fc.boolean(),
+  nodesPerLevel: fc.integer({ min: 1, max: 4 }),
+});
+
+describe('path equals the reference', () => {
+  it('on random data, sessions, anchors, splits, filters and zones', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbDataset, arbQuery, fc.nat(), async (data, a, pick) => {
+        const appId = await stack.load(data);
+        const anchored = a.anchor !== 'all';
+        const exclude = a.exclude?.filter((e) => !anchored || e !== a.anchorEvent.event);
+        const query: RefPathQuery = {
+          ...RANGE,
+          timeZone: a.timeZone,
+          filters: a.filters,
+          sessionMode: a.sessionMode,
+          sessionTimeoutMinutes: a.sessionTimeoutMinutes,
+          anchor: a.anchor,
+          ...(anchored
+            ? { anchorEvent: a.anchorEvent.filters ? a.anchorEvent : { event: a.anchorEvent.event } }
+            : {}),
+          depth: a.depth,
+          ...(a.include ? { includeEvents: a.include } : {}),
+          ...(exclude?.length ? { excludeEvents: exclude } : {}),
+          collapseRepeats: a.collapseRepeats,
+          ...(a.split ? { splitBy: [{ event: 'view', property: 'plan' }] } : {}),
+          nodesPerLevel: a.nodesPerLevel,
+        };
+        const expected = referencePath(data, query);
+        const r = await stack.analyse<PathResult>('path', { appId, ...query });
+        const sortNodes = (
+          ns: { level: number; key: string; sessions: number; users: number; dropOff: number }[],
+        ) =>
+          ns
+            .map(({ level, key, sessions, users, dropOff }) => ({ level, key, sessions, users, dropOff }))
+            .sort((x, y) => x.level - y.level || (x.key < y.key ? -1 : 1));
+        const sortLinks = (ls: Link[]) =>
+          ls
+            .map(({ level, source, target, sessions, users }) => ({ level, source, target, sessions, users }))
+            .sort(
+              (x, y) => x.level - y.level || (`${x.source}|${x.target}` < `${y.source}|${y.target}` ? -1 : 1),
+            );
+        expect({ sessions: r.sessions, users: r.users }).toEqual({
+          sessions: expected.sessions,
+          users: expected.users,
+        });
+        expect(sortNodes(r.nodes)).toEqual(sortNodes(expected.nodes));
+        expect(sortLinks(r.links)).toEqual(sortLinks(expected.links));
+        // The users behind one node (and one of its links) of the diagram.
+        if (expected.nodes.length > 0) {
+          const node = expected.nodes[pick % expected.nodes.length]!;
+          const link = expected.links.find((l) => l.level === node.level && l.source === node.key);
+          const listed = await stack.analyse<PathResult>('path', {
+            appId,
+            ...query,
+            listUsers: { level: node.level, node: node.key, ...(link ? { next: link.target } : {}) },
+          });
+          expect(listed.personIds).toEqual(
+            expected.personsOf(node.level, node.key, link?.target).map(String),
+          );
+        }
+      }),
+      { numRuns: 30 },
+    );
+  }, 240_000);
+});

@@ -36,7 +36,11 @@ async function funnel(data: Dataset, query: Record<string, unknown>): Promise<Fu
   const appId = await stack.load(data);
   return stack.analyse<FunnelResult>('funnel', { appId, ...day, ...query });
 }
-const only = (events: Dataset['events'], overrides: Dataset['overrides'] = []): Dataset => ({ events, overrides, profiles: [] });
+const only = (events: Dataset['events'], overrides: Dataset['overrides'] = []): Dataset => ({
+  events,
+  overrides,
+  profiles: [],
+});
 
 describe('funnel scenarios', () => {
   it('counts a step exactly at the window edge and not one millisecond later', async () => {
@@ -50,7 +54,11 @@ describe('funnel scenarios', () => {
       { steps: [{ event: 'view' }, { event: 'buy' }], windowMinutes: 60 },
     );
     expect(users(r)).toEqual([2, 1]);
-    expect(r.steps[1]).toMatchObject({ conversionFromPrevious: 0.5, dropOff: 1, medianSecondsFromPrevious: 3600 });
+    expect(r.steps[1]).toMatchObject({
+      conversionFromPrevious: 0.5,
+      dropOff: 1,
+      medianSecondsFromPrevious: 3600,
+    });
   });
 
   it('needs step 1 inside the range but counts later steps past the end within the window', async () => {
@@ -167,7 +175,11 @@ describe('funnel equals the reference', () => {
           exclude: fc.boolean(),
           granularity: fc.constantFrom('day' as const, 'week' as const),
         }),
-        fc.record({ person: fc.constantFrom(1, 2, 101), slot: fc.integer({ min: 0, max: 100 }), late: fc.boolean() }),
+        fc.record({
+          person: fc.constantFrom(1, 2, 101),
+          slot: fc.integer({ min: 0, max: 100 }),
+          late: fc.boolean(),
+        }),
         async (generated, timeZone, filters, groupBy, o, edge) => {
           // One customer does step 1 and step 2 exactly at (or 1 ms past) the window's edge.
           const t1 = Date.parse('2026-03-02T00:00:00Z') + edge.slot * 30 * 60_000;
@@ -188,7 +200,9 @@ describe('funnel equals the reference', () => {
             filters,
             ...(groupBy ? { groupBy } : {}),
             groupLimit: 2,
-            steps: o.steps.map((event, i) => (i === 1 ? { event, filters: [{ property: 'amount', op: 'lt', values: [90] }] } : { event })),
+            steps: o.steps.map((event, i) =>
+              i === 1 ? { event, filters: [{ property: 'amount', op: 'lt', values: [90] }] } : { event },
+            ),
             windowMinutes: o.windowMinutes,
             order: o.order,
             ...(o.link ? { linkProperty: 'plan' } : {}),
@@ -204,7 +218,9 @@ describe('funnel equals the reference', () => {
             }));
           expect(pick(r.steps)).toEqual(expected.steps);
           expect(r.groups.map((g) => ({ group: g.group, steps: pick(g.steps) }))).toEqual(expected.groups);
-          expect(r.trend.map(({ period, entered, converted }) => ({ period, entered, converted }))).toEqual(expected.trend);
+          expect(r.trend.map(({ period, entered, converted }) => ({ period, entered, converted }))).toEqual(
+            expected.trend,
+          );
         },
       ),
       { numRuns: 60 },

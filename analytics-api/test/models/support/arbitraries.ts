@@ -26,19 +26,22 @@ export interface ClockOptions {
   readonly tickMinutes?: number;
 }
 
-const arbEvent = ({ base = BASE, spanMinutes = SPAN_MINUTES, tickMinutes = 20 }: ClockOptions) => fc.record({
-  personId: fc.constantFrom(...CUSTOMERS, ...DEVICES),
-  event: fc.constantFrom(...EVENT_NAMES),
-  // A coarse clock, or one of a few hot instants (ties).
-  time: fc.oneof(
-    fc.integer({ min: 0, max: Math.floor(spanMinutes / tickMinutes) }).map((i) => base + i * tickMinutes * 60_000),
-    fc.constantFrom(BASE + 3 * 86_400_000, BASE + 3 * 86_400_000 + 60_000, BASE + 4.5 * 86_400_000),
-  ),
-  bankCode: fc.constantFrom(...BANKS),
-  plan: fc.option(fc.constantFrom('a', 'b', 'gold plan'), { nil: undefined }),
-  amount: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
-  session: fc.constantFrom('s1', 's2', ''),
-});
+const arbEvent = ({ base = BASE, spanMinutes = SPAN_MINUTES, tickMinutes = 20 }: ClockOptions) =>
+  fc.record({
+    personId: fc.constantFrom(...CUSTOMERS, ...DEVICES),
+    event: fc.constantFrom(...EVENT_NAMES),
+    // A coarse clock, or one of a few hot instants (ties).
+    time: fc.oneof(
+      fc
+        .integer({ min: 0, max: Math.floor(spanMinutes / tickMinutes) })
+        .map((i) => base + i * tickMinutes * 60_000),
+      fc.constantFrom(BASE + 3 * 86_400_000, BASE + 3 * 86_400_000 + 60_000, BASE + 4.5 * 86_400_000),
+    ),
+    bankCode: fc.constantFrom(...BANKS),
+    plan: fc.option(fc.constantFrom('a', 'b', 'gold plan'), { nil: undefined }),
+    amount: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+    session: fc.constantFrom('s1', 's2', ''),
+  });
 
 const arbProfile = (personId: number) =>
   fc
@@ -86,40 +89,41 @@ export function catalogSeed(): { events: RawEvent[]; profile: Profile } {
 }
 
 /** Data sets whose events spread over 12 days around RANGE (default), or a denser clock. */
-export const arbDatasetWith = (clock: ClockOptions = {}): fc.Arbitrary<Dataset> => fc
-  .record({
-    events: fc.array(arbEvent(clock), { maxLength: 40 }),
-    // Each device is merged into a customer or stays anonymous.
-    merges: fc.array(fc.option(fc.constantFrom(...CUSTOMERS), { nil: undefined }), {
-      minLength: DEVICES.length,
-      maxLength: DEVICES.length,
-    }),
-    profiled: fc.subarray(CUSTOMERS),
-  })
-  .chain(({ events, merges, profiled }) =>
-    fc.tuple(...profiled.map((id) => arbProfile(id))).map((profiles): Dataset => {
-      const seed = catalogSeed();
-      return {
-        events: [
-          ...seed.events,
-          ...events.map(
-            (e): RawEvent => ({
-              event: e.event,
-              time: e.time,
-              personId: e.personId,
-              bankCode: e.bankCode,
-              branchCode: '',
-              sessionId: e.session,
-              props: e.plan === undefined ? {} : { plan: e.plan },
-              numProps: e.amount === undefined ? {} : { amount: e.amount },
-            }),
-          ),
-        ],
-        overrides: DEVICES.flatMap((d, i) => (merges[i] === undefined ? [] : [[d, merges[i]] as const])),
-        profiles: [seed.profile, ...profiles],
-      };
-    }),
-  );
+export const arbDatasetWith = (clock: ClockOptions = {}): fc.Arbitrary<Dataset> =>
+  fc
+    .record({
+      events: fc.array(arbEvent(clock), { maxLength: 40 }),
+      // Each device is merged into a customer or stays anonymous.
+      merges: fc.array(fc.option(fc.constantFrom(...CUSTOMERS), { nil: undefined }), {
+        minLength: DEVICES.length,
+        maxLength: DEVICES.length,
+      }),
+      profiled: fc.subarray(CUSTOMERS),
+    })
+    .chain(({ events, merges, profiled }) =>
+      fc.tuple(...profiled.map((id) => arbProfile(id))).map((profiles): Dataset => {
+        const seed = catalogSeed();
+        return {
+          events: [
+            ...seed.events,
+            ...events.map(
+              (e): RawEvent => ({
+                event: e.event,
+                time: e.time,
+                personId: e.personId,
+                bankCode: e.bankCode,
+                branchCode: '',
+                sessionId: e.session,
+                props: e.plan === undefined ? {} : { plan: e.plan },
+                numProps: e.amount === undefined ? {} : { amount: e.amount },
+              }),
+            ),
+          ],
+          overrides: DEVICES.flatMap((d, i) => (merges[i] === undefined ? [] : [[d, merges[i]] as const])),
+          profiles: [seed.profile, ...profiles],
+        };
+      }),
+    );
 
 export const arbDataset = arbDatasetWith();
 

@@ -1,0 +1,194 @@
+// Retention through the real API on the real ClickHouse engine: calendar periods in the zone,
+// period 0, first-time vs recurring, "on or after", Monday weeks, unfinished periods, merges;
+// and a property test against the reference retention.
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RefRetentionQuery, referenceRetention } from '../reference/retention.ts';
+import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
+import { type Dataset, ev } from '../support/dataset.ts';
+import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+
+interface Row {
+  cohort: string;
+  group: (string | null)[] | null;
+  size: number;
+  retained: (number | null)[];
+  rates: (number | null)[];
+}
+interface RetentionResult {
+  cohorts: Row[];
+  average: Row[];
+}
+
+let stack: EngineStack;
+beforeAll(async () => {
+  stack = await startEngineStack();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function retention(data: Dataset, query: Record<string, unknown>): Promise<RetentionResult> {
+  const appId = await stack.load(data);
+  return stack.analyse<RetentionResult>('retention', {
+    appId,
+    initial: { event: 'open' },
+    returning: { event: 'open' },
+    periods: 3,
+    ...query,
+  });
+}
+const only = (events: Dataset['events'], overrides: Dataset['overrides'] = []): Dataset => ({
+  events,
+  overrides,
+  profiles: [],
+});
+const cells = (r: RetentionResult) => r.cohorts.map((c) => [c.cohort, c.size, c.retained]);
+
+describe('retention scenarios', () => {
+  it('counts calendar days in the zone, not 24-hour steps', async () => {
+    const r = await retention(
+      only([
+        ev(1, 'open', '2026-03-02T15:00:00Z'), // 23:00 on 3-2 in Shanghai
+        ev(1, 'open', '2026-03-02T17:00:00Z'), // 01:00 on 3-3: two hours later, but day 1
+        ev(2, 'open', '2026-03-01T17:00:00Z'), // 01:00 on 3-2
+        ev(2, 'open', '2026-03-03T15:00:00Z'), // 23:00 on 3-3: 46 hours later, still day 1
+      ]),
+      { from: '2026-03-02', to: '2026-03-02' },
+    );
+    expect(cells(r)).toEqual([['2026-03-02', 2, [0, 2, 0, 0]]]);
+  });
+
+  it('counts period 0 only for a return after the initial event', async () => {
+    const r = await retention(
+      only([
+        ev(1, 'login', '2026-03-02T01:00:00Z'),
+        ev(1, 'transfer', '2026-03-02T02:00:00Z'), // after: counts
+        ev(2, 'transfer', '2026-03-02T01:00:00Z'), // before: does not
+        ev(2, 'login', '2026-03-02T02:00:00Z'),
+      ]),
+      {
+        from: '2026-03-02',
+        to: '2026-03-02',
+        timeZone: 'UTC',
+        initial: { event: 'login' },
+        returning: { event: 'transfer' },
+      },
+    );
+    expect(cells(r)).toEqual([['2026-03-02', 2, [1, 0, 0, 0]]]);
+    expect(r.cohorts[0]!.rates[0]).toBe(0.5);
+  });
+
+  it('starts a cohort entry per active period when recurring, and only at the first ever when first-time', async () => {
+    const data = only([
+      ev(1, 'open', '2026-02-20T01:00:00Z'), // first ever, before the range
+      ev(1, 'open', '2026-03-02T01:00:00Z'),
+      ev(1, 'open', '2026-03-03T01:00:00Z'),
+      ev(2, 'open', '2026-03-02T01:00:00Z'),
+      ev(2, 'open', '2026-03-04T01:00:00Z'),
+    ]);
+    const range = { from: '2026-03-02', to: '2026-03-03', timeZone: 'UTC' };
+    expect(cells(await retention(data, { ...range, mode: 'recurring' }))).toEqual([
+      ['2026-03-02', 2, [0, 1, 1, 0]],
+      ['2026-03-03', 1, [0, 0, 0, 0]],
+    ]);
+    expect(cells(await retention(data, { ...range, mode: 'first_time' }))).toEqual([
+      ['2026-03-02', 1, [0, 0, 1, 0]],
+    ]);
+  });
+
+  it('counts "on or after" period k for any later return', async () => {
+    const data = only([ev(1, 'open', '2026-03-02T01:00:00Z'), ev(1, 'open', '2026-03-05T01:00:00Z')]);
+    const range = { from: '2026-03-02', to: '2026-03-02', timeZone: 'UTC' };
+    expect(cells(await retention(data, { ...range, window: 'on' }))).toEqual([
+      ['2026-03-02', 1, [0, 0, 0, 1]],
+    ]);
+    expect(cells(await retention(data, { ...range, window: 'on_or_after' }))).toEqual([
+      ['2026-03-02', 1, [0, 1, 1, 1]],
+    ]);
+  });
+
+  it('starts weeks on Monday and follows a device merged into its customer', async () => {
+    const r = await retention(
+      only(
+        [
+          ev(101, 'open', '2026-03-08T10:00:00Z'), // Sunday, on the phone before login
+          ev(1, 'open', '2026-03-09T10:00:00Z'), // Monday: the next week
+        ],
+        [[101, 1]],
+      ),
+      { from: '2026-03-08', to: '2026-03-08', timeZone: 'UTC', period: 'week' },
+    );
+    expect(cells(r)).toEqual([['2026-03-02', 1, [0, 1, 0, 0]]]);
+  });
+
+  it('leaves periods that have not started empty and weights the average by cohort size', async () => {
+    const zone = 'Asia/Shanghai';
+    const today = DateTime.now().setZone(zone).startOf('day');
+    const at = (daysAgo: number, hour: number) =>
+      today.minus({ days: daysAgo }).plus({ hours: hour }).toMillis();
+    const r = await retention(
+      only([
+        ev(1, 'open', at(2, 9)),
+        ev(1, 'open', at(1, 9)),
+        ev(2, 'open', at(2, 9)),
+        ev(3, 'open', at(1, 9)),
+        ev(3, 'open', at(0, 0) + 60_000),
+      ]),
+      {
+        from: today.minus({ days: 2 }).toISODate(),
+        to: today.minus({ days: 1 }).toISODate(),
+        timeZone: zone,
+      },
+    );
+    expect(cells(r)).toEqual([
+      [today.minus({ days: 2 }).toISODate(), 2, [0, 1, 0, null]],
+      [today.minus({ days: 1 }).toISODate(), 2, [0, 1, null, null]],
+    ]);
+    // Day 1: 2 of 4; day 2: only the older cohort has reached it: 0 of 2.
+    expect(r.average[0]!.rates).toEqual([0, 0.5, 0, null]);
+  });
+});
+
+describe('retention equals the reference', () => {
+  it('on random data, periods, modes, windows, filters, groups and zones', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        arbFilters,
+        arbGroupBy,
+        fc.record({
+          initial: fc.constantFrom('view', 'login', '$any'),
+          returning: fc.constantFrom('view', 'buy', '$any'),
+          period: fc.constantFrom('day' as const, 'week' as const, 'month' as const),
+          periods: fc.integer({ min: 1, max: 6 }),
+          mode: fc.constantFrom('recurring' as const, 'first_time' as const),
+          window: fc.constantFrom('on' as const, 'on_or_after' as const),
+        }),
+        async (data, timeZone, filters, groupBy, o) => {
+          const appId = await stack.load(data);
+          const query: RefRetentionQuery = {
+            ...RANGE,
+            timeZone,
+            filters,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            initial: { event: o.initial },
+            returning: { event: o.returning },
+            period: o.period,
+            periods: o.periods,
+            mode: o.mode,
+            window: o.window,
+          };
+          const r = await stack.analyse<RetentionResult>('retention', { appId, ...query });
+          expect(
+            r.cohorts.map(({ cohort, group, size, retained }) => ({ cohort, group, size, retained })),
+          ).toEqual(referenceRetention(data, query));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  }, 300_000);
+});

@@ -1,0 +1,41 @@
+// The catalog API's shapes (served in /openapi.json, imported by the console).
+import { type Static, Type } from '@sinclair/typebox';
+
+export const CatalogEventSchema = Type.Object({
+  name: Type.String(),
+  /** Staff annotation, else the built-in Chinese name, else ''. */
+  displayName: Type.String(),
+  description: Type.String(),
+  hidden: Type.Boolean(),
+  /** Events received within the caller's org scope. */
+  volume: Type.Integer(),
+  firstSeen: Type.String({ description: 'ISO instant' }),
+  lastSeen: Type.String({ description: 'ISO instant' }),
+});
+export type CatalogEvent = Static<typeof CatalogEventSchema>;
+
+export const CatalogPropertySchema = Type.Object({
+  name: Type.String(),
+  source: Type.Union([Type.Literal('event'), Type.Literal('user')]),
+  type: Type.Union([Type.Literal('string'), Type.Literal('number')]),
+  /** A preset column ($os, $bank_code, ...) rather than a custom property. */
+  preset: Type.Boolean(),
+  displayName: Type.String(),
+  description: Type.String(),
+  hidden: Type.Boolean(),
+  volume: Type.Integer(),
+  /** Event properties: the events that carry it. */
+  events: Type.Array(Type.String()),
+});
+export type CatalogProperty = Static<typeof CatalogPropertySchema>;
+
+export const AnnotationSchema = Type.Object(
+  {
+    appId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+    displayName: Type.Optional(Type.String({ maxLength: 100 })),
+    description: Type.Optional(Type.String({ maxLength: 1000 })),
+    hidden: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type Annotation = Static<typeof AnnotationSchema>;

@@ -3,7 +3,7 @@
 // are identical in both modes. Run several side by side; Kafka splits the partitions among them.
 // Serves /healthz and /metrics-free liveness on PORT for the orchestrator.
 import { createServer } from 'node:http';
-import { createPersonResolver } from '@tally/analytics-api/identity';
+import { createPersonResolver, createProfileFolder } from '@tally/analytics-api/identity';
 import { connectClickHouse } from '@tally/infra/clickhouse';
 import { connectMySql } from '@tally/infra/mysql';
 import { loadCollectorConfig } from './config.ts';
@@ -15,7 +15,12 @@ const config = loadCollectorConfig();
 const metadata = connectMySql({ url: config.mysqlUrl });
 const clickhouse = connectClickHouse(config.clickhouse);
 const persons = createPersonResolver({ metadata, clickhouse });
-const writer = createIngestionWriter({ clickhouse, persons });
+const profiles = createProfileFolder({
+  metadata,
+  clickhouse,
+  takeRefolds: () => persons.takeRefolds(),
+});
+const writer = createIngestionWriter({ clickhouse, persons, profiles });
 let written = 0;
 let deadLettered = 0;
 const worker = await startKafkaWorker(

@@ -1,4 +1,6 @@
-// ID-Mapping: one bank customer across devices, channels and logins.
+// ID-Mapping: one bank customer across devices, channels and logins; and customer profiles.
+export { createProfileFolder, type ProfileFolder } from '../profiles/profile-folder.ts';
+export { CURRENT_PROFILES_SQL } from './current-profiles-sql.ts';
 export {
   type ClosablePersonResolver,
   createPersonResolver,

@@ -23,6 +23,8 @@ export interface ClosablePersonResolver extends PersonResolver {
   close(): Promise<void>;
   /** Cache statistics, for the identity benchmark. */
   stats(): { hits: number; misses: number };
+  /** Persons whose profile changed owner since the last call, per app (for the profile folder). */
+  takeRefolds(): Map<string, Set<number>>;
 }
 
 export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonResolver {
@@ -32,6 +34,15 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
   const firstLogins = new LRUCache<string, FirstLogin>({ max, ttl: 10 * 60_000 });
   let hits = 0;
   let misses = 0;
+  // Persons whose profile changed owner since the profile folder last asked: devices attributed
+  // to a customer (their row moves into the customer's) and customers who lost a device to a
+  // late, earlier login.
+  let refolds = new Map<string, Set<number>>();
+  const refold = (appId: string, personId: number) => {
+    const set = refolds.get(appId) ?? new Set<number>();
+    set.add(personId);
+    refolds.set(appId, set);
+  };
 
   async function personIds(
     appId: string,
@@ -93,9 +104,12 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
       }
     }
     if (earliest.size > 0) {
-      const inForce = await store.recordLogins(appId, [...earliest.values()]);
+      const { inForce, previous } = await store.recordLogins(appId, [...earliest.values()]);
       const attributions: Attribution[] = [];
       for (const [distinctId, first] of inForce) {
+        const before = previous.get(distinctId);
+        if (before !== undefined && before !== first.customerPersonId) refold(appId, before);
+        refold(appId, devices.get(distinctId)!);
         firstLogins.set(`${appId}\u0000${distinctId}`, first);
         attributions.push({
           appId,
@@ -126,6 +140,11 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
       for (const appId of apps) await resolveApp(appId, batch);
     },
     stats: () => ({ hits, misses }),
+    takeRefolds() {
+      const out = refolds;
+      refolds = new Map();
+      return out;
+    },
     async close() {
       persons.clear();
       firstLogins.clear();

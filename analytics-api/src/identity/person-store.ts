@@ -33,14 +33,24 @@ export function createPersonStore(pool: Pool) {
 
   /**
    * Records logins seen on devices; keeps, per device, the customer with the earliest login time.
-   * Returns the first login now in force for each device given.
+   * Returns the first login now in force for each device given, and the owners before.
    */
   async function recordLogins(
     appId: string,
     logins: ReadonlyArray<{ distinctId: string; customerPersonId: number; loginTime: number }>,
-  ): Promise<Map<string, FirstLogin>> {
+  ): Promise<{ inForce: Map<string, FirstLogin>; previous: Map<string, number> }> {
     const result = new Map<string, FirstLogin>();
-    if (logins.length === 0) return result;
+    const previous = new Map<string, number>();
+    if (logins.length === 0) return { inForce: result, previous };
+    const distinctIds = [...new Set(logins.map((l) => l.distinctId))];
+    // Owners before this write, so the profile folder can refold a customer who loses a device
+    // to a late, earlier login. Another worker may change an owner between this read and the
+    // write below; then that customer is refolded with its next activity instead.
+    const [before] = await pool.query<RowDataPacket[]>(
+      'SELECT distinct_id, customer_person_id FROM device_first_logins WHERE app_id = ? AND distinct_id IN (?)',
+      [appId, distinctIds],
+    );
+    for (const row of before) previous.set(String(row.distinct_id), Number(row.customer_person_id));
     // One statement: an earlier login replaces a later one, a later one changes nothing.
     await pool.query(
       `INSERT INTO device_first_logins (app_id, distinct_id, customer_person_id, login_time) VALUES ?
@@ -51,7 +61,7 @@ export function createPersonStore(pool: Pool) {
     );
     const [rows] = await pool.query<RowDataPacket[]>(
       'SELECT distinct_id, customer_person_id, login_time FROM device_first_logins WHERE app_id = ? AND distinct_id IN (?)',
-      [appId, [...new Set(logins.map((l) => l.distinctId))]],
+      [appId, distinctIds],
     );
     for (const row of rows) {
       result.set(String(row.distinct_id), {
@@ -59,7 +69,7 @@ export function createPersonStore(pool: Pool) {
         loginTime: Number(row.login_time),
       });
     }
-    return result;
+    return { inForce: result, previous };
   }
 
   /** Binds identities to a customer; a value already bound to someone else stays theirs. */

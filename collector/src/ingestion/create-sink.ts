@@ -1,7 +1,7 @@
 // Chooses the transport by configuration only: embedded mode writes through the in-process
 // group commit, cluster mode produces to Kafka. Product logic never branches on the mode
 // anywhere else.
-import { createPersonResolver } from '@tally/analytics-api/identity';
+import { createPersonResolver, createProfileFolder } from '@tally/analytics-api/identity';
 import { type ClickHouseConfig, connectClickHouse } from '@tally/infra/clickhouse';
 import type { MetadataDb } from '@tally/infra/mysql';
 import { Kafka, logLevel } from 'kafkajs';
@@ -27,7 +27,12 @@ export async function createSink(config: SinkConfig, metadata: MetadataDb): Prom
   }
   const clickhouse = connectClickHouse(config.clickhouse);
   const persons = createPersonResolver({ metadata, clickhouse });
-  const writer = createIngestionWriter({ clickhouse, persons });
+  const profiles = createProfileFolder({
+    metadata,
+    clickhouse,
+    takeRefolds: () => persons.takeRefolds(),
+  });
+  const writer = createIngestionWriter({ clickhouse, persons, profiles });
   const sink = createGroupCommitSink(writer, config.groupCommit);
   return {
     ...sink,

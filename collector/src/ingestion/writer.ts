@@ -3,9 +3,13 @@
 // the guarantees live in one place:
 //   1. persons are resolved through ID-Mapping before anything is written;
 //   2. uuids already stored are dropped (client retries, Kafka redeliveries);
-//   3. rows are inserted; only then does write() resolve.
+//   3. rows are inserted; only then does write() resolve;
+//   4. the profiles of the persons touched are folded (optional `profiles`): after the insert,
+//      because the fold reads the stored log; a fold failure never fails the write (the rows are
+//      durable and the folder retries with the next batch).
 // Writes are serialised per writer: the check in (2) and the insert in (3) must not interleave
 // with another write of the same uuids. Never swallows an insert error: callers decide to retry.
+import type { ProfileFolder } from '@tally/analytics-api/identity';
 import type { ClickHouseClient, IngestBatch, PersonResolver } from '@tally/infra/clickhouse';
 import { findStoredUuids, repairUuidIndex } from './dedup.ts';
 
@@ -21,8 +25,9 @@ export interface IngestionWriter {
 export function createIngestionWriter(deps: {
   clickhouse: ClickHouseClient;
   persons: PersonResolver;
+  profiles?: ProfileFolder;
 }): IngestionWriter {
-  const { clickhouse, persons } = deps;
+  const { clickhouse, persons, profiles } = deps;
   let tail: Promise<unknown> = Promise.resolve();
   // Set when an insert failed in a way that may have half-applied (engine crash); the next write
   // repairs the uuid index from that point before trusting it again.
@@ -31,6 +36,8 @@ export function createIngestionWriter(deps: {
   async function writeNow(batch: IngestBatch): Promise<WriteOutcome> {
     if (uncertainSince) {
       await repairUuidIndex(clickhouse, uncertainSince);
+      // Operations stored just before a crash may never have been folded.
+      await profiles?.refoldSince(uncertainSince);
       uncertainSince = null;
     }
     const fresh = await dropStored(clickhouse, batch);
@@ -49,6 +56,7 @@ export function createIngestionWriter(deps: {
       uncertainSince = started;
       throw error;
     }
+    await profiles?.foldBatch(fresh);
     return { inserted: fresh.events.length + fresh.profileOps.length, duplicates };
   }
 

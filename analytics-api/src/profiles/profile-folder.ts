@@ -107,9 +107,9 @@ export function createProfileFolder(deps: ProfileFolderDeps): ProfileFolder {
     async foldBatch(batch) {
       const groups = new Map<string, Set<number>>();
       const add = (appId: string, id: number) => {
-        let set = groups.get(appId);
-        if (!set) groups.set(appId, (set = new Set()));
+        const set = groups.get(appId) ?? new Set<number>();
         set.add(id);
+        groups.set(appId, set);
       };
       for (const [appId, ids] of pending) for (const id of ids) add(appId, id);
       pending.clear();

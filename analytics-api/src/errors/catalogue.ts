@@ -83,6 +83,15 @@ export const API_ERRORS = {
     status: 404,
     message: 'No saved analysis with that id is visible to you (or, for changes, owned by your org node)',
   },
+  CUSTOMER_NOT_FOUND: {
+    status: 404,
+    message: 'No customer with that key in this app within your part of the org tree',
+  },
+  IDENTITY_TAKEN: { status: 409, message: 'That identity value is already bound to another customer' },
+  PROFILE_CSV_INVALID: {
+    status: 400,
+    message: 'The profile CSV cannot be read: it needs a header line with a customer_id column',
+  },
   INTERNAL: { status: 500, message: 'Internal error; it has been logged, try again later' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'A database is temporarily unavailable; try again later' },
 } as const satisfies Record<string, ApiErrorSpec>;

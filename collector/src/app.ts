@@ -9,6 +9,7 @@ import { batchRoutes } from './batch/routes.ts';
 import type { CollectorConfig } from './config.ts';
 import { installErrorHandler } from './errors/error-handler.ts';
 import { healthRoutes } from './health/routes.ts';
+import { importRoutes } from './import/routes.ts';
 import type { EventSink } from './ingestion/sink.ts';
 import { createCollectorMetrics } from './metrics/collector-metrics.ts';
 import { sensorsRoutes } from './sensors/routes.ts';
@@ -74,6 +75,7 @@ export async function buildApp(options: CollectorAppOptions): Promise<FastifyIns
   await app.register(batchRoutes({ config, sink, apps, metrics }));
   // Sensors Analytics SDKs (migration path) and the batch import feed the same pipeline.
   await app.register(sensorsRoutes({ config, sink, apps, metrics }));
+  await app.register(importRoutes({ sink, apps, metrics }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,0 +1,16 @@
+// What each analysis page supplies to the shared page frame: a default query, the form fields
+// particular to the model, and how to draw its result (chart + table). The frame owns the date
+// range, granularity, filters, group-by, running, cancelling, saving and the URL.
+import type { ReactNode } from 'react';
+
+export type Query = Record<string, unknown>;
+
+export interface ModelView {
+  /** Model-specific parts of a fresh query (the frame adds appId, dates, time zone). */
+  defaults(): Query;
+  /** Which common controls apply (all true by default). */
+  readonly common?: { granularity?: boolean; groupBy?: boolean; filters?: boolean; compare?: boolean };
+  Form?: (props: { query: Query; setQuery: (q: Query) => void }) => ReactNode;
+  Result: (props: { query: Query; result: unknown }) => ReactNode;
+  isEmpty?(result: unknown): boolean;
+}

@@ -1,0 +1,148 @@
+// Attribution (归因分析): a conversion event, touchpoints (optionally split by a property such as
+// banner id), lookback; stacked bars per attribution model (each stack = the touchpoints' credit),
+// a table of credited conversions per touchpoint and model, and the unattributed conversions.
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { AttributionResult } from '../../../../../analytics-api/src/models/attribution/schema.ts';
+import { DataTable } from '../../../components/DataTable.tsx';
+import { EventPicker, NumberField } from '../../../components/pickers.tsx';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { PALETTE } from '../chart-style.ts';
+import type { ModelView, Query } from '../model-view.ts';
+
+const MODEL_NAMES: Record<string, [string, string]> = {
+  first_touch: ['首次触点', 'First touch'],
+  last_touch: ['末次触点', 'Last touch'],
+  linear: ['线性', 'Linear'],
+  position_based: ['位置', 'Position-based'],
+  time_decay: ['时间衰减', 'Time decay'],
+};
+
+type Touchpoint = { event: string; splitBy?: string };
+
+function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
+  const { t, lang } = useI18n();
+  const touchpoints = (query.touchpoints as Touchpoint[] | undefined) ?? [];
+  return (
+    <fieldset>
+      <legend>{t('model.attribution')}</legend>
+      <div className="row">
+        <EventPicker
+          label={lang === 'en' ? 'Conversion event' : '目标转化事件'}
+          value={(query.targetEvent as { event: string } | undefined)?.event ?? 'loan_apply_submit'}
+          onChange={(event) => setQuery({ ...query, targetEvent: { event } })}
+        />
+        <NumberField
+          label={lang === 'en' ? 'Lookback (days)' : '回溯窗口（天）'}
+          value={Number(query.lookbackDays ?? 7)}
+          min={1}
+          max={30}
+          onChange={(lookbackDays) => setQuery({ ...query, lookbackDays })}
+        />
+      </div>
+      {touchpoints.map((tp, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: touchpoints are addressed by index in the result.
+        <div className="row" key={i}>
+          <EventPicker
+            label={`${lang === 'en' ? 'Touchpoint' : '触点'} ${i + 1}`}
+            value={tp.event}
+            onChange={(event) =>
+              setQuery({ ...query, touchpoints: touchpoints.map((x, j) => (j === i ? { ...x, event } : x)) })
+            }
+          />
+          {touchpoints.length > 1 && (
+            <button
+              type="button"
+              onClick={() => setQuery({ ...query, touchpoints: touchpoints.filter((_, j) => j !== i) })}
+            >
+              {t('q.remove')}
+            </button>
+          )}
+        </div>
+      ))}
+      <button
+        type="button"
+        onClick={() => setQuery({ ...query, touchpoints: [...touchpoints, { event: 'banner_click' }] })}
+      >
+        {lang === 'en' ? 'Add touchpoint' : '添加触点'}
+      </button>
+    </fieldset>
+  );
+}
+
+function Result({ result }: { query: Query; result: unknown }) {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const r = result as AttributionResult;
+  const modelName = (m: string) => MODEL_NAMES[m]?.[lang === 'en' ? 1 : 0] ?? m;
+  const tpName = (tp: AttributionResult['touchpoints'][number]) =>
+    tp.splitValue ? `${tp.event}: ${tp.splitValue}` : tp.event;
+  const data = r.models.map((m) => {
+    const row: Record<string, string | number> = { model: modelName(m) };
+    r.touchpoints.forEach((tp, i) => {
+      row[`t${i}`] = tp.credits[m]?.conversions ?? 0;
+    });
+    return row;
+  });
+  return (
+    <>
+      <p data-testid="attribution-totals">
+        {lang === 'en' ? 'Conversions' : '转化总数'} {i18n.exact(r.total.conversions)} ·{' '}
+        {lang === 'en' ? 'attributed' : '有触点'} {i18n.exact(r.attributed.conversions)} ·{' '}
+        {lang === 'en' ? 'no touchpoint in window' : '窗口内无触点'} {i18n.exact(r.unattributed.conversions)}
+      </p>
+      <figure className="chart" aria-label={`${t('q.chart')}: ${t('model.attribution')}`}>
+        <ResponsiveContainer width="100%" height={320}>
+          <BarChart data={data}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="model" />
+            <YAxis tickFormatter={i18n.compact} width={70} />
+            <Tooltip formatter={(v) => i18n.exact(Number(v))} />
+            <Legend />
+            {r.touchpoints.map((tp, i) => (
+              <Bar
+                key={`${tp.touchpoint}-${tp.splitValue}`}
+                dataKey={`t${i}`}
+                name={tpName(tp)}
+                stackId="credit"
+                fill={PALETTE[i % PALETTE.length]}
+                isAnimationActive={false}
+              />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </figure>
+      <DataTable
+        caption={t('q.table')}
+        filename="attribution.csv"
+        testId="result-table"
+        columns={[
+          { header: lang === 'en' ? 'Touchpoint' : '触点' },
+          { header: lang === 'en' ? 'Touched conversions' : '触达转化数', kind: 'number' },
+          ...r.models.map((m) => ({ header: modelName(m), kind: 'number' as const })),
+        ]}
+        rows={r.touchpoints.map((tp) => [
+          tpName(tp),
+          tp.touchedConversions,
+          ...r.models.map((m) => tp.credits[m]?.conversions ?? 0),
+        ])}
+      />
+    </>
+  );
+}
+
+export const attributionView: ModelView = {
+  defaults: () => ({
+    targetEvent: { event: 'loan_apply_submit' },
+    touchpoints: [{ event: 'banner_click', splitBy: 'banner_id' }, { event: 'loan_view' }],
+    lookbackDays: 7,
+  }),
+  common: { granularity: false, groupBy: false },
+  Form,
+  Result,
+  isEmpty: (r) => (r as AttributionResult).total.conversions === 0,
+};
+
+export default function AttributionPage() {
+  return <AnalysisFrame model="attribution" view={attributionView} />;
+}

@@ -1,0 +1,160 @@
+// Funnel (漏斗分析): ordered steps with a conversion window; stepped bars of users per step with
+// the conversion printed on each bar (not colour alone), the step table, and the daily trend.
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  LabelList,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { FunnelResult } from '../../../api/types.ts';
+import { DataTable } from '../../../components/DataTable.tsx';
+import { EventPicker, NumberField } from '../../../components/pickers.tsx';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { groupLabel } from '../chart-style.ts';
+import type { ModelView, Query } from '../model-view.ts';
+
+type Step = { event: string; label?: string };
+
+function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
+  const { t } = useI18n();
+  const steps = (query.steps as Step[] | undefined) ?? [];
+  return (
+    <fieldset>
+      <legend>{t('q.step')}</legend>
+      <ol className="steps">
+        {steps.map((s, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: steps are ordered by position.
+          <li key={i} className="row">
+            <EventPicker
+              label={`${t('q.step')} ${i + 1}`}
+              value={s.event}
+              onChange={(event) =>
+                setQuery({ ...query, steps: steps.map((x, j) => (j === i ? { event } : x)) })
+              }
+            />
+            {steps.length > 2 && (
+              <button
+                type="button"
+                onClick={() => setQuery({ ...query, steps: steps.filter((_, j) => j !== i) })}
+              >
+                {t('q.remove')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+      {steps.length < 10 && (
+        <button
+          type="button"
+          onClick={() =>
+            setQuery({ ...query, steps: [...steps, { event: steps.at(-1)?.event ?? '$AppStart' }] })
+          }
+        >
+          {t('q.addStep')}
+        </button>
+      )}
+      <NumberField
+        label={t('q.window')}
+        value={Number(query.windowMinutes ?? 1440)}
+        min={1}
+        max={43200}
+        onChange={(windowMinutes) => setQuery({ ...query, windowMinutes })}
+      />
+    </fieldset>
+  );
+}
+
+function Result({ result }: { query: Query; result: unknown }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const r = result as FunnelResult;
+  const data = r.steps.map((s) => ({
+    name: `${s.step}. ${s.label || s.event}`,
+    users: s.users,
+    tag: `${i18n.exact(s.users)} · ${i18n.percent(s.conversionFromFirst)}`,
+  }));
+  const stepRows = (steps: FunnelResult['steps'], prefix = '') =>
+    steps.map((s) => [
+      `${prefix}${s.step}. ${s.label || s.event}`,
+      s.users,
+      s.conversionFromPrevious,
+      s.conversionFromFirst,
+      s.dropOff,
+      s.medianSecondsFromPrevious,
+    ]);
+  return (
+    <>
+      <figure
+        className="chart"
+        aria-label={`${t('q.chart')}: ${data.map((d) => `${d.name} ${d.tag}`).join('; ')}`}
+      >
+        <ResponsiveContainer width="100%" height={300}>
+          <BarChart data={data} margin={{ top: 24 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="name" />
+            <YAxis tickFormatter={i18n.compact} width={70} />
+            <Tooltip formatter={(v) => i18n.exact(Number(v))} />
+            <Bar dataKey="users" name={t('col.users')} fill="#0072B2" isAnimationActive={false}>
+              <LabelList dataKey="tag" position="top" />
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </figure>
+      <DataTable
+        caption={t('q.table')}
+        filename="funnel.csv"
+        testId="result-table"
+        columns={[
+          { header: t('col.step') },
+          { header: t('col.users'), kind: 'number' },
+          { header: t('col.convPrev'), kind: 'percent' },
+          { header: t('col.convFirst'), kind: 'percent' },
+          { header: t('col.dropOff'), kind: 'number' },
+          { header: t('col.medianTime'), kind: 'seconds' },
+        ]}
+        rows={[
+          ...stepRows(r.steps),
+          ...r.groups.flatMap((g) => stepRows(g.steps, `${groupLabel(g.group)} · `)),
+        ]}
+      />
+      {r.trend.length > 0 && (
+        <DataTable
+          caption={i18n.lang === 'en' ? 'Conversion by day entered' : '按进入日期的转化趋势'}
+          filename="funnel-trend.csv"
+          columns={[
+            { header: t('col.period') },
+            { header: i18n.lang === 'en' ? 'Entered' : '进入人数', kind: 'number' },
+            { header: i18n.lang === 'en' ? 'Converted' : '完成人数', kind: 'number' },
+            { header: t('col.convFirst'), kind: 'percent' },
+          ]}
+          rows={r.trend.map((p) => [p.period, p.entered, p.converted, p.conversion])}
+        />
+      )}
+    </>
+  );
+}
+
+export const funnelView: ModelView = {
+  defaults: () => ({
+    granularity: 'day',
+    windowMinutes: 1440,
+    steps: [
+      { event: 'loan_view' },
+      { event: 'loan_apply_start' },
+      { event: 'loan_apply_submit' },
+      { event: 'loan_approved' },
+    ],
+  }),
+  Form,
+  Result,
+  isEmpty: (r) => ((r as FunnelResult).steps[0]?.users ?? 0) === 0,
+};
+
+export default function FunnelPage() {
+  return <AnalysisFrame model="funnel" view={funnelView} />;
+}

@@ -1,0 +1,118 @@
+// LTV (LTV 分析): cohorts by the day of an initial event, cumulative value per customer on day
+// 1..N of a value event's numeric property; the weighted average curve per group as lines.
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { LtvResult } from '../../../../../analytics-api/src/models/ltv/schema.ts';
+import { DataTable } from '../../../components/DataTable.tsx';
+import { EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { groupLabel, seriesStyle } from '../chart-style.ts';
+import type { ModelView, Query } from '../model-view.ts';
+
+function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
+  const { t, lang } = useI18n();
+  return (
+    <fieldset className="row">
+      <legend>{t('model.ltv')}</legend>
+      <EventPicker
+        label={t('q.initial')}
+        value={(query.initialEvent as { event: string } | undefined)?.event ?? '$Login'}
+        onChange={(event) => setQuery({ ...query, initialEvent: { event } })}
+      />
+      <EventPicker
+        label={lang === 'en' ? 'Value event' : '价值事件'}
+        value={(query.valueEvent as { event: string } | undefined)?.event ?? 'wealth_purchase'}
+        onChange={(event) => setQuery({ ...query, valueEvent: { event } })}
+      />
+      <PropertyPicker
+        label={lang === 'en' ? 'Value property' : '价值属性'}
+        source="event"
+        numericOnly
+        value={String(query.valueProperty ?? 'amount')}
+        onChange={(valueProperty) => setQuery({ ...query, valueProperty })}
+      />
+      <NumberField
+        label={lang === 'en' ? 'Days' : '天数'}
+        value={Number(query.days ?? 14)}
+        min={1}
+        max={180}
+        onChange={(days) => setQuery({ ...query, days })}
+      />
+    </fieldset>
+  );
+}
+
+function Result({ result }: { query: Query; result: unknown }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const r = result as LtvResult;
+  const days = Array.from({ length: r.days }, (_, k) => k + 1);
+  const data = days.map((d) => {
+    const row: Record<string, number | null> = { day: d };
+    r.groups.forEach((g, i) => {
+      row[`g${i}`] = g.average.ltv[d - 1] ?? null;
+    });
+    return row;
+  });
+  const name = (g: LtvResult['groups'][number]) => groupLabel(g.group) || t('col.average');
+  const rows = r.groups.flatMap((g) =>
+    [g.average, ...g.cohorts].map((c) => [
+      [c.cohort === 'average' ? t('col.average') : c.cohort, groupLabel(g.group)].filter(Boolean).join(' · '),
+      c.users,
+      ...c.ltv,
+    ]),
+  );
+  return (
+    <>
+      <figure className="chart" aria-label={`${t('q.chart')}: LTV`}>
+        <ResponsiveContainer width="100%" height={320}>
+          <LineChart data={data}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="day" />
+            <YAxis tickFormatter={i18n.compact} width={70} />
+            <Tooltip formatter={(v) => i18n.exact(Number(v))} />
+            <Legend />
+            {r.groups.map((g, i) => (
+              <Line
+                key={groupLabel(g.group) || 'all'}
+                dataKey={`g${i}`}
+                name={name(g)}
+                dot={false}
+                isAnimationActive={false}
+                {...seriesStyle(i)}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </figure>
+      <DataTable
+        caption={t('q.table')}
+        filename="ltv.csv"
+        testId="result-table"
+        columns={[
+          { header: t('col.cohort') },
+          { header: t('col.users'), kind: 'number' },
+          ...days.map((d) => ({ header: `D${d}`, kind: 'number' as const })),
+        ]}
+        rows={rows}
+      />
+    </>
+  );
+}
+
+export const ltvView: ModelView = {
+  defaults: () => ({
+    initialEvent: { event: '$Login' },
+    valueEvent: { event: 'wealth_purchase' },
+    valueProperty: 'amount',
+    days: 14,
+  }),
+  common: { granularity: false },
+  Form,
+  Result,
+  isEmpty: (r) => (r as LtvResult).groups.every((g) => g.cohorts.length === 0),
+};
+
+export default function LtvPage() {
+  return <AnalysisFrame model="ltv" view={ltvView} />;
+}

@@ -1,0 +1,140 @@
+// Paths (用户路径): session paths as a Sankey (one column per step; node = event, or event +
+// property value when split), the links table with sessions and users, and drop-off per node.
+import { ResponsiveContainer, Sankey, Tooltip } from 'recharts';
+import type { PathResult } from '../../../../../analytics-api/src/models/path/schema.ts';
+import { DataTable } from '../../../components/DataTable.tsx';
+import { Choice, EventPicker, NumberField } from '../../../components/pickers.tsx';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import type { ModelView, Query } from '../model-view.ts';
+
+const nodeName = (key: string) => (key === '$others' ? '其他' : key.replace('\u001f', ': '));
+
+function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
+  const { t, lang } = useI18n();
+  const anchor = String(query.anchor ?? 'all') as 'all' | 'start' | 'end';
+  return (
+    <fieldset className="row">
+      <legend>{t('model.path')}</legend>
+      <Choice
+        label={lang === 'en' ? 'Anchor' : '路径方向'}
+        value={anchor}
+        options={[
+          ['all', lang === 'en' ? 'All paths' : '全部路径'],
+          ['start', lang === 'en' ? 'Starting at event' : '从事件开始'],
+          ['end', lang === 'en' ? 'Ending at event' : '以事件结束'],
+        ]}
+        onChange={(a) =>
+          setQuery({
+            ...query,
+            anchor: a,
+            ...(a === 'all'
+              ? { anchorEvent: undefined }
+              : { anchorEvent: query.anchorEvent ?? { event: '$AppStart' } }),
+          })
+        }
+      />
+      {anchor !== 'all' && (
+        <EventPicker
+          label={t('q.event')}
+          value={(query.anchorEvent as { event: string } | undefined)?.event ?? '$AppStart'}
+          onChange={(event) => setQuery({ ...query, anchorEvent: { event } })}
+        />
+      )}
+      <NumberField
+        label={lang === 'en' ? 'Depth' : '深度'}
+        value={Number(query.depth ?? 5)}
+        min={2}
+        max={10}
+        onChange={(depth) => setQuery({ ...query, depth })}
+      />
+      <NumberField
+        label={lang === 'en' ? 'Nodes per step' : '每步节点数'}
+        value={Number(query.nodesPerLevel ?? 8)}
+        min={1}
+        max={50}
+        onChange={(nodesPerLevel) => setQuery({ ...query, nodesPerLevel })}
+      />
+    </fieldset>
+  );
+}
+
+function Result({ result }: { query: Query; result: unknown }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const r = result as PathResult;
+  const index = new Map<string, number>();
+  const nodes = r.nodes.map((n, i) => {
+    index.set(`${n.level}|${n.key}`, i);
+    return { name: `${n.level}. ${nodeName(n.key)}` };
+  });
+  const links = r.links
+    .map((l) => ({
+      source: index.get(`${l.level}|${l.source}`),
+      target: index.get(`${l.level + 1}|${l.target}`),
+      value: l.sessions,
+    }))
+    .filter(
+      (l): l is { source: number; target: number; value: number } =>
+        l.source !== undefined && l.target !== undefined && l.value > 0,
+    );
+  return (
+    <>
+      {links.length > 0 && (
+        <figure className="chart" aria-label={`${t('path.sankey')}: ${links.length}`}>
+          <ResponsiveContainer width="100%" height={420}>
+            <Sankey
+              data={{ nodes, links }}
+              nodePadding={18}
+              link={{ stroke: '#56B4E9' }}
+              node={{ fill: '#0072B2' }}
+              margin={{ right: 160 }}
+            >
+              <Tooltip formatter={(v) => i18n.exact(Number(v))} />
+            </Sankey>
+          </ResponsiveContainer>
+        </figure>
+      )}
+      <DataTable
+        caption={t('q.table')}
+        filename="path-links.csv"
+        testId="result-table"
+        columns={[
+          { header: t('col.from') },
+          { header: t('col.to') },
+          { header: i18n.lang === 'en' ? 'Sessions' : '会话数', kind: 'number' },
+          { header: t('col.users'), kind: 'number' },
+        ]}
+        rows={r.links.map((l) => [
+          `${l.level}. ${nodeName(l.source)}`,
+          `${l.level + 1}. ${nodeName(l.target)}`,
+          l.sessions,
+          l.users,
+        ])}
+      />
+      <DataTable
+        caption={i18n.lang === 'en' ? 'Nodes' : '节点'}
+        filename="path-nodes.csv"
+        columns={[
+          { header: i18n.lang === 'en' ? 'Node' : '节点' },
+          { header: i18n.lang === 'en' ? 'Sessions' : '会话数', kind: 'number' },
+          { header: t('col.users'), kind: 'number' },
+          { header: t('col.dropOff'), kind: 'number' },
+        ]}
+        rows={r.nodes.map((n) => [`${n.level}. ${nodeName(n.key)}`, n.sessions, n.users, n.dropOff])}
+      />
+    </>
+  );
+}
+
+export const pathView: ModelView = {
+  defaults: () => ({ anchor: 'all', depth: 5, nodesPerLevel: 8, excludeEvents: ['$AppEnd'] }),
+  common: { granularity: false, groupBy: false },
+  Form,
+  Result,
+  isEmpty: (r) => (r as PathResult).nodes.length === 0,
+};
+
+export default function PathPage() {
+  return <AnalysisFrame model="path" view={pathView} />;
+}

@@ -72,12 +72,18 @@ async function main(): Promise<void> {
       HOST: config.host,
     };
     const url = (port: number) => `http://${config.host}:${port}`;
-    const service = async (name: string, entry: string, port: number, readyPath: string) => {
+    const service = async (
+      name: string,
+      entry: string,
+      port: number,
+      readyPath: string,
+      extraEnv: Record<string, string> = {},
+    ) => {
       say(`starting ${name} ...`);
       const started: ServiceProcess = await startServiceProcess({
         name,
         entry: join(config.repoRoot, entry),
-        env: { ...env, PORT: String(port) },
+        env: { ...env, ...extraEnv, PORT: String(port) },
         readyUrl: `${url(port)}${readyPath}`,
         logFile: join(config.home, 'logs', `${name}.log`),
         cwd: config.repoRoot,
@@ -93,7 +99,10 @@ async function main(): Promise<void> {
     const consoleEntry = 'console/src/server/main.ts';
     const hasConsole = existsSync(join(config.repoRoot, consoleEntry));
     if (hasConsole) {
-      await service('console', consoleEntry, config.ports.console, '/');
+      // The console serves its pages and forwards /v1/* to the API on the same origin.
+      await service('console', consoleEntry, config.ports.console, '/', {
+        TALLY_API_URL: url(config.ports.api),
+      });
     }
 
     if (config.loadDemo) {

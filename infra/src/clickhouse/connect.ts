@@ -10,6 +10,8 @@ export interface ClickHouseConfig {
   readonly database: string;
   /** Per-query wall-clock limit, seconds (ClickHouse `max_execution_time`). */
   readonly maxExecutionTimeS?: number;
+  /** Client-side wait for one request (default 60 s); bulk jobs such as benchmark loads raise it. */
+  readonly requestTimeoutMs?: number;
 }
 
 export function connectClickHouse(config: ClickHouseConfig): ClickHouseClient {
@@ -20,7 +22,7 @@ export function connectClickHouse(config: ClickHouseConfig): ClickHouseClient {
     database: config.database,
     // Inserts are acknowledged to SDKs only after this call returns, so a hung engine must
     // surface as an error the collector can turn into a retryable 503, not a parked request.
-    request_timeout: 60_000,
+    request_timeout: config.requestTimeoutMs ?? 60_000,
     compression: { request: false, response: false },
     // Failures reach callers as ClickHouseError values; the client's own error log would print
     // every expected one (a retried insert during an outage) a second time.

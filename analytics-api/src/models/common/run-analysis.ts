@@ -42,7 +42,9 @@ export async function runAnalysis(
     timeZone,
     dataVersion: version,
   });
-  const hit = resultCache.get(key);
+  // "Cache-Control: no-cache" (the console's refresh button, benchmarks) recomputes and re-caches.
+  const bypass = /\bno-cache\b/.test(String(request.headers['cache-control'] ?? ''));
+  const hit = bypass ? undefined : resultCache.get(key);
   if (hit) {
     await request.audit('analysis.run', { model: model.name, query, cached: true });
     return { ...hit, meta: meta(true) };

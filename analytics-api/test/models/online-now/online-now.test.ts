@@ -1,0 +1,68 @@
+// "Online now" on the real engine: customers (after ID-Mapping) active in the last N minutes,
+// by bank within the caller's scope, and the minute series of the last hour; never cached.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ev } from '../support/dataset.ts';
+import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+
+let stack: EngineStack;
+beforeAll(async () => {
+  stack = await startEngineStack();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface OnlineNow {
+  total: number;
+  byBank: { bankCode: string; users: number }[];
+  series: { minute: string; users: number }[];
+}
+
+describe('online now', () => {
+  it('counts customers active in the last minutes, by bank, and moves as soon as events arrive', async () => {
+    const now = Date.now();
+    const appId = await stack.load({
+      events: [
+        ev(1, 'view', now - 60_000),
+        ev(101, 'view', now - 60_000), // customer 1's phone, same instant: still one customer
+        ev(2, 'view', now - 2 * 60_000, { bankCode: 'B002' }),
+        ev(3, 'view', now - 10 * 60_000), // active this hour, not in the last 5 minutes
+        ev(4, 'view', now - 2 * 3_600_000), // two hours ago: not counted anywhere
+      ],
+      overrides: [[101, 1]],
+      profiles: [],
+    });
+    const get = async (caller = stack.union, query = '') =>
+      (
+        await caller.request({ method: 'GET', url: `/v1/analysis/online-now?appId=${appId}${query}` })
+      ).json() as OnlineNow;
+    const union = await get();
+    expect(union.total).toBe(2);
+    expect(union.byBank).toEqual([
+      { bankCode: 'B001', users: 1 },
+      { bankCode: 'B002', users: 1 },
+    ]);
+    expect(union.series).toHaveLength(60);
+    expect(union.series.reduce((s, m) => s + m.users, 0)).toBe(3); // persons 1, 2, 3 once each
+    expect((await get(stack.union, '&minutes=15')).total).toBe(3);
+    const bank = await get(stack.bank);
+    expect(bank.total).toBe(1);
+    expect(bank.byBank).toEqual([{ bankCode: 'B001', users: 1 }]);
+    await stack.api.clickhouse.insert({
+      table: 'events',
+      format: 'JSONEachRow',
+      values: [
+        {
+          app_id: appId,
+          event: 'view',
+          time: Date.now(),
+          receive_time: Date.now(),
+          uuid: crypto.randomUUID(),
+          person_id: 5,
+          bank_code: 'B001',
+        },
+      ],
+    });
+    expect((await get()).total).toBe(3);
+  });
+});

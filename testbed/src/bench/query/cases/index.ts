@@ -1,0 +1,7 @@
+// Every benchmark case, one import per model file; `pnpm bench:query` runs them in this order.
+import type { BenchCase } from '../bench-case.ts';
+import { eventCases } from './event.ts';
+import { funnelCases } from './funnel.ts';
+import { retentionCases } from './retention.ts';
+
+export const BENCH_CASES: readonly BenchCase[] = [...eventCases, ...funnelCases, ...retentionCases];

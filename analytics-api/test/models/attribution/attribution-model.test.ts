@@ -5,9 +5,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RefAttributionQuery, referenceAttribution } from '../reference/attribution.ts';
-import { arbDataset, arbFilters, arbZone, RANGE } from '../support/arbitraries.ts';
+import { arbFilters, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { arbBusyDataset } from './arb-busy-dataset.ts';
 
 type Credit = { conversions: number; share: number | null; value: number };
 interface TouchpointCredit {
@@ -178,7 +179,7 @@ describe('attribution equals the reference', () => {
   it('on random data, touchpoints, windows, key events, links and zones', async () => {
     await fc.assert(
       fc.asyncProperty(
-        arbDataset,
+        arbBusyDataset,
         fc.record({
           timeZone: arbZone,
           filters: arbFilters,

@@ -6,7 +6,14 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RefLtvQuery, referenceLtv } from '../reference/ltv.ts';
-import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
+import {
+  arbDataset,
+  arbDenseDataset,
+  arbFilters,
+  arbGroupBy,
+  arbZone,
+  RANGE,
+} from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 
@@ -178,7 +185,7 @@ describe('LTV equals the reference', () => {
   it('on random data, cohorts, filters, group-by and zones', async () => {
     await fc.assert(
       fc.asyncProperty(
-        arbDataset,
+        fc.oneof(arbDataset, arbDenseDataset),
         arbZone,
         arbFilters,
         arbGroupBy,

@@ -3,6 +3,7 @@
 // "$others", users behind a node), and a property test against the reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arbBusyDataset } from '../attribution/arb-busy-dataset.ts';
 import { type RefPathQuery, referencePath } from '../reference/path.ts';
 import { arbDataset, arbFilters, arbZone, EVENT_NAMES, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
@@ -258,7 +259,7 @@ const arbQuery = fc.record({
 describe('path equals the reference', () => {
   it('on random data, sessions, anchors, splits, filters and zones', async () => {
     await fc.assert(
-      fc.asyncProperty(arbDataset, arbQuery, fc.nat(), async (data, a, pick) => {
+      fc.asyncProperty(fc.oneof(arbDataset, arbBusyDataset), arbQuery, fc.nat(), async (data, a, pick) => {
         const appId = await stack.load(data);
         const anchored = a.anchor !== 'all';
         const exclude = a.exclude?.filter((e) => !anchored || e !== a.anchorEvent.event);

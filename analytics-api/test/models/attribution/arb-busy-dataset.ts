@@ -1,0 +1,50 @@
+// Busier data sets than the shared arbitraries for the attribution and path property tests: few
+// customers, many events each on a 30-minute clock around RANGE, so a conversion commonly has
+// three or more touchpoints in its window and sessions have several steps (the shared sets are
+// sparse enough that multi-touch weights would rarely be exercised). Same names, properties,
+// merges and catalog seed as support/arbitraries.ts.
+import fc from 'fast-check';
+import { catalogSeed, EVENT_NAMES } from '../support/arbitraries.ts';
+import type { Dataset, RawEvent } from '../support/dataset.ts';
+
+const BASE = Date.parse('2026-02-28T12:00:00Z');
+const TICKS = (6 * 24 * 60) / 30;
+
+export const arbBusyDataset: fc.Arbitrary<Dataset> = fc
+  .record({
+    events: fc.array(
+      fc.record({
+        personId: fc.constantFrom(1, 2, 101, 102),
+        event: fc.constantFrom(...EVENT_NAMES),
+        tick: fc.integer({ min: 0, max: TICKS }),
+        bankCode: fc.constantFrom('B001', 'B002'),
+        plan: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+        amount: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+        session: fc.constantFrom('s1', 's2', ''),
+      }),
+      { minLength: 20, maxLength: 70 },
+    ),
+    merge101: fc.boolean(),
+  })
+  .map(({ events, merge101 }): Dataset => {
+    const seed = catalogSeed();
+    return {
+      events: [
+        ...seed.events,
+        ...events.map(
+          (e): RawEvent => ({
+            event: e.event,
+            time: BASE + e.tick * 30 * 60_000,
+            personId: e.personId,
+            bankCode: e.bankCode,
+            branchCode: '',
+            sessionId: e.session,
+            props: e.plan === undefined ? {} : { plan: e.plan },
+            numProps: e.amount === undefined ? {} : { amount: e.amount },
+          }),
+        ),
+      ],
+      overrides: merge101 ? [[101, 1]] : [[102, 2]],
+      profiles: [seed.profile],
+    };
+  });

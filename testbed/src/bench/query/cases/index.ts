@@ -1,7 +1,17 @@
 // Every benchmark case, one import per model file; `pnpm bench:query` runs them in this order.
 import type { BenchCase } from '../bench-case.ts';
+import { attributionCases } from './attribution.ts';
 import { eventCases } from './event.ts';
 import { funnelCases } from './funnel.ts';
+import { ltvCases } from './ltv.ts';
+import { pathCases } from './path.ts';
 import { retentionCases } from './retention.ts';
 
-export const BENCH_CASES: readonly BenchCase[] = [...eventCases, ...funnelCases, ...retentionCases];
+export const BENCH_CASES: readonly BenchCase[] = [
+  ...eventCases,
+  ...funnelCases,
+  ...retentionCases,
+  ...pathCases,
+  ...attributionCases,
+  ...ltvCases,
+];

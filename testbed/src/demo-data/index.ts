@@ -4,5 +4,6 @@ export { type DemoDataSet, type DemoOptions, generateDemoData } from './generate
 export { buildDemoProvince, type DemoOrg, type DemoProvince, type OrgTier } from './org-tree.ts';
 export { type PostOptions, type PostSummary, postBatches } from './post-batches.ts';
 export { seededRandom } from './random.ts';
+export { type DemoLogins, seedDemoLogins } from './seed-demo-logins.ts';
 export { LARGE_TRANSFER_YUAN } from './session-script.ts';
 export type { WireEvent } from './wire-event.ts';

@@ -7,6 +7,7 @@ import { connectMySql } from '@tally/infra/mysql';
 import { createTestApp } from '../stack/test-app.ts';
 import { generateDemoData } from './generate.ts';
 import { postBatches } from './post-batches.ts';
+import { seedDemoLogins } from './seed-demo-logins.ts';
 
 interface LoaderConfig {
   readonly mysqlUrl: string;
@@ -32,6 +33,7 @@ function loadConfig(env: NodeJS.ProcessEnv): LoaderConfig {
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const marker = join(config.home, 'demo-loaded.json');
+  await printDemoLogins(config.mysqlUrl);
   if (existsSync(marker)) {
     const previous = JSON.parse(readFileSync(marker, 'utf8')) as { events: number; writeKey: string };
     console.log(
@@ -68,6 +70,26 @@ async function main(): Promise<void> {
       marker,
       JSON.stringify({ appId, writeKey, events: summary.accepted, at: new Date().toISOString() }),
     );
+  } finally {
+    await metadata.close();
+  }
+}
+
+/** Seeds the demo org tree and staff (idempotent, also on a state loaded before) and prints them. */
+async function printDemoLogins(mysqlUrl: string): Promise<void> {
+  const metadata = connectMySql({ url: mysqlUrl });
+  try {
+    // The province depends only on the generator's seed, not on the event count.
+    const { province } = generateDemoData({ events: 1, days: 1 });
+    const { accounts, provinceNodesCreated, differences } = await seedDemoLogins(metadata, province);
+    if (provinceNodesCreated > 0)
+      console.log(`[demo] org tree: ${provinceNodesCreated} banks and branches added`);
+    if (differences.length > 0)
+      console.log(`[demo] seeded org tree differs from the generator's: ${differences.join(', ')}`);
+    const password = accounts[0]?.password ?? '';
+    console.log(`[demo] console logins (password ${password}):`);
+    for (const a of accounts)
+      console.log(`[demo]   ${a.username.padEnd(18)} ${a.orgCode.padEnd(8)} ${a.roles.join(', ')}`);
   } finally {
     await metadata.close();
   }

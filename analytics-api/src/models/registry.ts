@@ -5,6 +5,7 @@ import { attributionModel } from './attribution/index.ts';
 import type { AnyAnalysisModel } from './common/analysis-model.ts';
 import { eventModel } from './event/index.ts';
 import { funnelModel } from './funnel/index.ts';
+import { funnelPersonsModel } from './funnel/persons.ts';
 import { ltvModel } from './ltv/index.ts';
 import { pathModel } from './path/index.ts';
 import { retentionModel } from './retention/index.ts';
@@ -12,6 +13,7 @@ import { retentionModel } from './retention/index.ts';
 export const ANALYSIS_MODELS: readonly AnyAnalysisModel[] = [
   eventModel,
   funnelModel,
+  funnelPersonsModel,
   retentionModel,
   pathModel,
   attributionModel,

@@ -16,7 +16,7 @@ export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/${model.name}`,
       {
-        config: { permission: 'analysis.run' },
+        config: { permission: model.permission ?? 'analysis.run' },
         schema: {
           tags: ['analysis'],
           summary: model.summary,

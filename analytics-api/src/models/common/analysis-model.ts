@@ -11,6 +11,8 @@ export interface AnalysisModel<S extends TObject = TObject, R extends object = o
   readonly summary: string;
   readonly querySchema: S;
   readonly resultSchema: TSchema;
+  /** Default analysis.run; models that list customers (detail rows) need analysis.export. */
+  readonly permission?: 'analysis.run' | 'analysis.export';
   run(ctx: AnalysisContext<Static<S> & AnalysisQueryBase>): Promise<R>;
 }
 

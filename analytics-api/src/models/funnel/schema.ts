@@ -103,3 +103,29 @@ export const FunnelResultSchema = Type.Object({
   meta: ResultMetaSchema,
 });
 export type FunnelResult = Static<typeof FunnelResultSchema>;
+
+export const FunnelPersonsQuerySchema = Type.Object(
+  {
+    ...FunnelQuerySchema.properties,
+    step: Type.Integer({ minimum: 1, maximum: 10, description: '1-based step' }),
+    status: Type.Union([Type.Literal('reached'), Type.Literal('dropped')], {
+      description: 'reached: got to this step; dropped: got to the previous step but not this one',
+    }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type FunnelPersonsQuery = Static<typeof FunnelPersonsQuerySchema>;
+
+export const FunnelPersonsResultSchema = Type.Object({
+  total: Type.Integer(),
+  persons: Type.Array(
+    Type.Object({
+      personId: Type.String(),
+      /** The bank's customer id, or null for a device that never logged in. */
+      loginId: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  meta: ResultMetaSchema,
+});

@@ -71,6 +71,7 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>): FunnelSql {
       fs: lowestStep,
       link,
       gkey: groupKeySql(ctx),
+      lid: 'e.login_id',
     },
   });
   const W = params.add(windowMs, 'Int64');
@@ -97,9 +98,9 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>): FunnelSql {
         .join(' OR ')
     : '0';
   const persons = `
-    SELECT person, best.2.1 AS level, best.2.2 AS times, ev[best.1].6 AS gkey
+    SELECT person, best.2.1 AS level, best.2.2 AS times, ev[best.1].6 AS gkey, login_id
     FROM (
-      SELECT person,
+      SELECT person, anyIf(lid, lid != '') AS login_id,
         arraySlice(arraySort(x -> (x.1, x.5, x.6, x.4, x.2, x.3), groupArray((t, m, xm, link, fs, gkey))), 1, ${MAX_EVENTS_PER_PERSON}) AS ev,
         arrayFilter(i -> bitTest(ev[i].2, 0) AND ev[i].1 < ${end}, arrayEnumerate(ev)) AS starts,
         arrayMap(s -> (s, ${walk}), starts) AS attempts,

@@ -2,6 +2,7 @@
 // and a property test against the reference funnel.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAs } from '../../security/support/sessions.ts';
 import { type RefFunnelQuery, referenceFunnel } from '../reference/funnel.ts';
 import { arbDenseDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
@@ -156,6 +157,43 @@ describe('funnel scenarios', () => {
       [['push'], [1, 0]],
     ]);
     expect(users(r)).toEqual([2, 1]);
+  });
+});
+
+describe('funnel: the customers behind a step', () => {
+  it('lists who reached a step and who dropped off before it, for callers allowed to export', async () => {
+    const appId = await stack.load(
+      only(
+        [
+          ev(1, 'view', '2026-03-02T10:00:00Z', { loginId: 'C001' }),
+          ev(1, 'buy', '2026-03-02T10:05:00Z', { loginId: 'C001' }),
+          ev(101, 'view', '2026-03-02T10:00:00Z'),
+          ev(2, 'view', '2026-03-02T11:00:00Z', { loginId: 'C002' }),
+          ev(103, 'view', '2026-03-02T11:00:00Z'),
+        ],
+        [[101, 1]],
+      ),
+    );
+    const body = { appId, ...day, steps: [{ event: 'view' }, { event: 'buy' }] };
+    type Persons = { total: number; persons: { personId: string; loginId: string | null }[] };
+    const dropped = await stack.analyse<Persons>('funnel/persons', { ...body, step: 2, status: 'dropped' });
+    expect(dropped).toMatchObject({
+      total: 2,
+      persons: [
+        { personId: '2', loginId: 'C002' },
+        { personId: '103', loginId: null },
+      ],
+    });
+    const reached = await stack.analyse<Persons>('funnel/persons', {
+      ...body,
+      step: 2,
+      status: 'reached',
+      limit: 1,
+    });
+    expect(reached).toMatchObject({ total: 1, persons: [{ personId: '1', loginId: 'C001' }] });
+    const viewer = await loginAs(stack.api.app, 'b001.viewer');
+    const refused = await stack.post('funnel/persons', { ...body, step: 2, status: 'dropped' }, viewer);
+    expect(refused.statusCode).toBe(403);
   });
 });
 

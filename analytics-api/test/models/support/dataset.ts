@@ -13,6 +13,8 @@ export interface RawEvent {
   readonly sessionId: string;
   readonly props: Readonly<Record<string, string>>;
   readonly numProps: Readonly<Record<string, number>>;
+  /** The login id the event carried ('' for anonymous events). */
+  readonly loginId?: string;
 }
 
 export interface Profile {
@@ -49,5 +51,6 @@ export function ev(
     sessionId: extra.sessionId ?? '',
     props: extra.props ?? {},
     numProps: extra.numProps ?? {},
+    loginId: extra.loginId ?? '',
   };
 }

@@ -24,7 +24,7 @@ export async function loadDataset(
         receive_time: e.time,
         uuid: randomUUID(),
         distinct_id: `d${e.personId}`,
-        login_id: '',
+        login_id: e.loginId ?? '',
         person_id: e.personId,
         session_id: e.sessionId,
         bank_code: e.bankCode,

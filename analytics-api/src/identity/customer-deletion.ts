@@ -7,8 +7,9 @@
 //     and person_overrides, by ALTER TABLE ... DELETE with mutations_sync = 2: the parts are
 //     rewritten without the rows before this returns (physically gone, not just hidden).
 // The events of a shared device that belong to another customer (their logged-in events) stay
-// theirs. Workers' person caches may hold a deleted id for up to their TTL (10 min): events
-// ingested in that window under the old id are removed by running the deletion again.
+// theirs. The deleted ids are listed in person_deletions, which ingestion workers check with
+// every batch to drop them from their caches; a batch already past that check when the deletion
+// commits can still store rows under a deleted id (running the deletion again removes them).
 // The caller audits it (who, when, keyed hash of the customer key); this module logs nothing.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import type { Pool } from 'mysql2/promise';
@@ -55,6 +56,9 @@ export async function deleteCustomer(
       "UPDATE persons SET external_id = CONCAT('deleted:', id), deleted_at = CURRENT_TIMESTAMP(3) WHERE app_id = ? AND id IN (?)",
       [appId, ids],
     );
+    await conn.query('INSERT INTO person_deletions (app_id, person_id) VALUES ?', [
+      ids.map((id) => [appId, id]),
+    ]);
     await conn.commit();
   } catch (error) {
     await conn.rollback();

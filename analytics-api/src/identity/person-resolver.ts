@@ -4,12 +4,13 @@
 //   * a row without one belongs to its device's anonymous person, which analyses attribute (via
 //     person_overrides) to the first customer, by event time, who logged in on that device;
 //   * two customers are never merged.
-// Caches: person ids never change once created, so they are cached (LRU, TTL 10 min, which also
-// bounds how long a data-subject deletion can be missed by a running worker). A device's first
+// Caches: person ids never change once created, so they are cached (LRU, TTL 10 min); a
+// data-subject deletion evicts its persons at the next batch (person_deletions). A device's first
 // login can only move earlier; the cached one is used only to skip writes for later logins.
 import type { ClickHouseClient, IngestBatch, PersonResolver } from '@tally/infra/clickhouse';
 import type { MetadataDb } from '@tally/infra/mysql';
 import { LRUCache } from 'lru-cache';
+import type { RowDataPacket } from 'mysql2/promise';
 import { type Attribution, writeOverrides } from './overrides.ts';
 import { createPersonStore, type FirstLogin, type PersonKind } from './person-store.ts';
 
@@ -131,8 +132,30 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
     }
   }
 
+  // Data-subject deletions (person_deletions): checked once per batch, one indexed MAX() query;
+  // when new ones appear, their persons leave the cache so a returning login id gets a new person.
+  let deletionsSeen = -1;
+  async function forgetDeletedPersons(): Promise<void> {
+    const [rows] = await deps.metadata.pool.query<RowDataPacket[]>(
+      'SELECT COALESCE(MAX(seq), 0) AS seq FROM person_deletions',
+    );
+    const latest = Number(rows[0]?.seq ?? 0);
+    if (deletionsSeen >= 0 && latest > deletionsSeen) {
+      const [deleted] = await deps.metadata.pool.query<RowDataPacket[]>(
+        'SELECT person_id FROM person_deletions WHERE seq > ?',
+        [deletionsSeen],
+      );
+      const ids = new Set(deleted.map((r) => Number(r.person_id)));
+      for (const [key, id] of persons.entries()) if (ids.has(id)) persons.delete(key);
+      for (const [key, first] of firstLogins.entries())
+        if (ids.has(first.customerPersonId)) firstLogins.delete(key);
+    }
+    deletionsSeen = latest;
+  }
+
   return {
     async resolveBatch(batch) {
+      await forgetDeletedPersons();
       const apps = new Set<string>();
       for (const r of batch.events) apps.add(r.app_id);
       for (const r of batch.profileOps) apps.add(r.app_id);

@@ -3,12 +3,16 @@
 
 import { attributionModel } from './attribution/index.ts';
 import type { AnyAnalysisModel } from './common/analysis-model.ts';
+import { distributionModel } from './distribution/index.ts';
 import { eventModel } from './event/index.ts';
 import { funnelModel } from './funnel/index.ts';
 import { funnelPersonsModel } from './funnel/persons.ts';
+import { intervalModel } from './interval/index.ts';
 import { ltvModel } from './ltv/index.ts';
 import { pathModel } from './path/index.ts';
 import { retentionModel } from './retention/index.ts';
+import { sessionModel } from './session/index.ts';
+import { userPropertiesModel } from './user-properties/index.ts';
 
 export const ANALYSIS_MODELS: readonly AnyAnalysisModel[] = [
   eventModel,
@@ -18,4 +22,8 @@ export const ANALYSIS_MODELS: readonly AnyAnalysisModel[] = [
   pathModel,
   attributionModel,
   ltvModel,
+  distributionModel,
+  intervalModel,
+  sessionModel,
+  userPropertiesModel,
 ];

@@ -1,0 +1,76 @@
+// Runs session analysis and shapes per-period and total figures (overall and per group) and the
+// top entry / exit screens with the rest as "$others".
+import type { AnalysisContext } from '../common/analysis-context.ts';
+import { groupValue } from '../common/group-by-sql.ts';
+import { OTHERS_GROUP } from '../common/query-schema.ts';
+import { periodsOf } from '../common/time-range.ts';
+import type { SessionQuery, SessionResult, SessionSeries, SessionStats } from './schema.ts';
+import { sessionSql } from './sql.ts';
+
+type Row = Record<string, unknown>;
+const round = (v: number) => Math.round(v * 1e6) / 1e6;
+const per = (a: number, b: number) => (b === 0 ? null : round(a / b));
+
+// grouping(gkey, period, entry, exit): a bit is 1 where the column is rolled up.
+const SET = { groupPeriod: 3, group: 7, period: 11, all: 15, entry: 13, exit: 14 } as const;
+
+function statsOf(row: Row | undefined): SessionStats {
+  const n = (k: string) => Number(row?.[k] ?? 0);
+  const sessions = n('sessions');
+  return {
+    sessions,
+    users: n('users'),
+    avgDurationSeconds: sessions === 0 ? null : Math.round(n('avgDur')) / 1000,
+    medianDurationSeconds: sessions === 0 ? null : n('medDur') / 1000,
+    eventsPerSession: per(n('events'), sessions),
+    screensPerSession: per(n('screens'), sessions),
+    bounces: n('bounces'),
+    bounceRate: per(n('bounces'), sessions),
+    countEventTotal: n('counted'),
+    sessionsWithCountEvent: n('withCounted'),
+    countEventPerSession: per(n('counted'), sessions),
+  };
+}
+
+/** Top N screens by sessions (ties bytewise by name), the rest summed as "$others". */
+function topScreens(rows: Row[], column: 'entry' | 'exit', limit: number) {
+  const ranked = rows
+    .filter((r) => r[column] !== null)
+    .map((r) => ({ screen: String(r[column]), sessions: Number(r.sessions) }))
+    .sort((a, b) => b.sessions - a.sessions || Buffer.compare(Buffer.from(a.screen), Buffer.from(b.screen)));
+  const top = ranked
+    .slice(0, limit)
+    .map((s) => ({ screen: s.screen === '' ? null : s.screen, sessions: s.sessions }));
+  const rest = ranked.slice(limit).reduce((sum, s) => sum + s.sessions, 0);
+  return rest > 0 ? [...top, { screen: OTHERS_GROUP, sessions: rest }] : top;
+}
+
+export async function runSession(ctx: AnalysisContext<SessionQuery>): Promise<Omit<SessionResult, 'meta'>> {
+  const sql = sessionSql(ctx);
+  const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
+  const rows = await ctx.rows<Row>(sql.main(topKeys));
+  const periods = periodsOf(ctx.range, ctx.granularity);
+  const of = (set: number, gkey?: string) =>
+    rows.filter((r) => Number(r.grp) === set && (gkey === undefined || r.gkey === gkey));
+  const series = (
+    group: SessionSeries['group'],
+    totalRow: Row | undefined,
+    periodRows: Row[],
+  ): SessionSeries => {
+    const byPeriod = new Map(periodRows.map((r) => [String(r.period), r]));
+    return { group, total: statsOf(totalRow), byPeriod: periods.map((p) => statsOf(byPeriod.get(p))) };
+  };
+  const hasOthers = of(SET.group, OTHERS_GROUP).length > 0;
+  const limit = ctx.query.screenLimit ?? 10;
+  return {
+    periods,
+    overall: series(null, of(SET.all)[0], of(SET.period)),
+    groups: sql.topGroups
+      ? [...topKeys, ...(hasOthers ? [OTHERS_GROUP] : [])].map((key) =>
+          series(groupValue(ctx, key), of(SET.group, key)[0], of(SET.groupPeriod, key)),
+        )
+      : [],
+    entryScreens: topScreens(of(SET.entry), 'entry', limit),
+    exitScreens: topScreens(of(SET.exit), 'exit', limit),
+  };
+}

@@ -1,0 +1,70 @@
+// What each model's result table must show, derived from the API's JSON answer: the numeric
+// cells row by row (null where the API says null). Written from the result schemas, not from the
+// console's rendering code, so a table that drops, reorders or rounds a figure fails.
+type Json = Record<string, unknown>;
+type Row = Array<number | null>;
+const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export const EXPECTED_ROWS: Record<string, (result: Json) => Row[]> = {
+  events: (r) => {
+    const rows = (s: Json) => [...arr(s.values).map(n), n(s.total)];
+    const prev = (r.previous as Json | undefined)?.series;
+    return [...arr(r.series).map((s) => rows(s as Json)), ...arr(prev).map((s) => rows(s as Json))];
+  },
+  funnel: (r) =>
+    [r.steps, ...arr(r.groups).map((g) => (g as Json).steps)].flatMap((steps) =>
+      arr(steps).map((s) => {
+        const x = s as Json;
+        return [
+          n(x.users),
+          n(x.conversionFromPrevious),
+          n(x.conversionFromFirst),
+          n(x.dropOff),
+          n(x.medianSecondsFromPrevious),
+        ];
+      }),
+    ),
+  retention: (r) =>
+    [...arr(r.average), ...arr(r.cohorts)].map((row) => {
+      const x = row as Json;
+      return [n(x.size), ...arr(x.retained).map(n)];
+    }),
+  path: (r) => arr(r.links).map((l) => [n((l as Json).sessions), n((l as Json).users)]),
+  ltv: (r) =>
+    arr(r.groups).flatMap((g) => {
+      const x = g as Json;
+      return [x.average, ...arr(x.cohorts)].map((c) => [
+        n((c as Json).users),
+        ...arr((c as Json).ltv).map(n),
+      ]);
+    }),
+  attribution: (r) => {
+    const models = arr(r.models) as string[];
+    return arr(r.touchpoints).map((tp) => {
+      const x = tp as Json;
+      const credits = x.credits as Record<string, Json>;
+      return [n(x.touchedConversions), ...models.map((m) => n(credits[m]?.conversions) ?? 0)];
+    });
+  },
+};
+
+/** For models shown by the generic page: the numeric fields of the first list of records. */
+export function genericRows(result: Json): Row[] {
+  const find = (v: unknown): Json[] | null => {
+    if (Array.isArray(v))
+      return v.length > 0 && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))
+        ? (v as Json[])
+        : null;
+    if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v as Json)) {
+        if (k === 'meta') continue;
+        const found = find(x);
+        if (found) return found;
+      }
+    return null;
+  };
+  const list = find(result) ?? [];
+  const keys = list[0] ? Object.keys(list[0]).filter((k) => typeof list[0]![k] === 'number') : [];
+  return list.map((row) => keys.map((k) => n(row[k])));
+}

@@ -1,127 +1,18 @@
-// ID-Mapping scenarios through the real pipeline (collector process -> ingestion writer ->
-// MariaDB identity store -> ClickHouse) and counted with the analysis layer's person resolution
-// (resolved-person-sql.ts). Each scenario lists its requests in arrival order and, written by hand
-// from the rules in src/identity/README.md, the persons expected: the customers each one carries
-// (none for a device that never logged in) and its number of events.
+// ID-Mapping scenarios (support/scenarios.ts) through the real pipeline (collector process ->
+// ingestion writer -> MariaDB identity store -> ClickHouse), deletions through the deletion code,
+// then checked three ways: events grouped by the analysis layer's resolved person
+// (resolved-person-sql.ts), the current profiles (exactly one live profile per resolved person),
+// and identity lookups through the customer directory.
 import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventsWithPersonSql, resolvedPersonExpr } from '../../src/identity/index.ts';
-
-type Step = { d: string; login?: string; t: number; n?: number };
-interface Scenario {
-  readonly name: string;
-  /** Requests in arrival order; each a list of events (device, optional login, minute, count). */
-  readonly requests: Step[][];
-  /** Expected persons: logins they carry ('' = anonymous device only) -> event count. */
-  readonly persons: Record<string, number>;
-}
-
-const SCENARIOS: Scenario[] = [
-  { name: 'anonymous only', requests: [[{ d: 'a', t: 1, n: 3 }]], persons: { '': 3 } },
-  {
-    name: 'anonymous then login on one device',
-    requests: [
-      [
-        { d: 'a', t: 1, n: 2 },
-        { d: 'a', login: 'C1', t: 5, n: 2 },
-      ],
-    ],
-    persons: { C1: 4 },
-  },
-  {
-    name: 'one customer on two devices',
-    requests: [
-      [
-        { d: 'a', t: 1 },
-        { d: 'a', login: 'C1', t: 2 },
-      ],
-      [
-        { d: 'b', t: 3 },
-        { d: 'b', login: 'C1', t: 4 },
-      ],
-    ],
-    persons: { C1: 4 },
-  },
-  {
-    name: 'shared device: A logs out, B logs in; anonymous use stays with the first customer',
-    requests: [
-      [
-        { d: 'a', login: 'A', t: 1, n: 2 },
-        { d: 'a', t: 3 },
-        { d: 'a', login: 'B', t: 5, n: 2 },
-      ],
-    ],
-    persons: { A: 3, B: 2 },
-  },
-  {
-    name: 'two customers are never merged, whatever the device order',
-    requests: [
-      [{ d: 'a', login: 'A', t: 1 }],
-      [{ d: 'b', login: 'B', t: 2 }],
-      [{ d: 'b', login: 'A', t: 3 }],
-    ],
-    persons: { A: 2, B: 1 },
-  },
-  {
-    name: 'a late, earlier login takes the device (offline SDK)',
-    requests: [
-      [
-        { d: 'a', t: 1 },
-        { d: 'a', login: 'B', t: 30 },
-      ],
-      [{ d: 'a', login: 'A', t: 20 }],
-    ],
-    persons: { A: 2, B: 1 },
-  },
-  {
-    name: 'anonymous events after a logout belong to the first customer of the device',
-    requests: [[{ d: 'a', login: 'C1', t: 1 }], [{ d: 'a', t: 10, n: 2 }]],
-    persons: { C1: 3 },
-  },
-  {
-    name: 'a device that never logs in stays its own anonymous person',
-    requests: [
-      [
-        { d: 'a', t: 1, n: 2 },
-        { d: 'b', login: 'C1', t: 2 },
-      ],
-    ],
-    persons: { '': 2, C1: 1 },
-  },
-  {
-    name: 'a retried request changes nothing',
-    requests: [
-      [
-        { d: 'a', t: 1 },
-        { d: 'a', login: 'C1', t: 2 },
-      ],
-      [
-        { d: 'a', t: 1 },
-        { d: 'a', login: 'C1', t: 2 },
-      ],
-    ],
-    persons: { C1: 2 },
-  },
-  {
-    name: 'three devices, two customers, one shared',
-    requests: [
-      [
-        { d: 'a', login: 'A', t: 1 },
-        { d: 'b', t: 2 },
-        { d: 'b', login: 'A', t: 3 },
-      ],
-      [
-        { d: 'c', t: 4 },
-        { d: 'c', login: 'B', t: 5 },
-        { d: 'b', login: 'B', t: 6 },
-        { d: 'b', t: 7 },
-      ],
-    ],
-    persons: { A: 4, B: 3 },
-  },
-];
+import { deleteCustomer } from '../../src/identity/customer-deletion.ts';
+import { findPerson } from '../../src/identity/customer-directory.ts';
+import { CURRENT_PROFILES_SQL, eventsWithPersonSql, resolvedPersonExpr } from '../../src/identity/index.ts';
+import { describePersons } from '../../src/profiles/membership.ts';
+import { SCENARIOS, type Step } from './support/scenarios.ts';
 
 const BASE = Date.UTC(2026, 10, 20, 2, 0, 0);
+const RUN = Date.now() % 1e12;
 
 describe('ID-Mapping scenarios through the pipeline', () => {
   let stack: EmbeddedStack;
@@ -132,14 +23,36 @@ describe('ID-Mapping scenarios through the pipeline', () => {
     await stack?.stop();
   });
 
+  it('has at least 25 scenarios', () => {
+    expect(SCENARIOS.length).toBeGreaterThanOrEqual(25);
+  });
+
   SCENARIOS.forEach((scenario, s) => {
     it(scenario.name, async () => {
       // Ids unique to the scenario, so scenarios share one stack without meeting.
       const id = (x: string) => `s${s}-${x}`;
       for (const [r, request] of scenario.requests.entries()) {
-        const events = request.flatMap((step, k) =>
+        const deletion = request.find((step): step is { delete: string } => 'delete' in step);
+        if (deletion) {
+          const person = await findPerson(stack.metadata.pool, stack.appId, { loginId: id(deletion.delete) });
+          expect(person).not.toBeNull();
+          await deleteCustomer(
+            { pool: stack.metadata.pool, clickhouse: stack.clickhouse },
+            stack.appId,
+            person!,
+          );
+          continue;
+        }
+        const events = (request as Exclude<Step, { delete: string }>[]).flatMap((step, k) =>
           Array.from({ length: step.n ?? 1 }, (_, i) => ({
-            event: step.login ? 'transfer' : '$AppViewScreen',
+            ...(step.bind || step.unbind
+              ? {
+                  type: step.bind ? 'bind' : 'unbind',
+                  identities: Object.fromEntries(
+                    Object.entries(step.bind ?? step.unbind ?? {}).map(([t, v]) => [t, id(v)]),
+                  ),
+                }
+              : { event: step.login ? 'transfer' : '$AppViewScreen' }),
             uuid: uuidFor(s, k, i, scenario.name.startsWith('a retried') ? 0 : r),
             time: BASE + step.t * 60_000 + i * 1000,
             distinct_id: id(step.d),
@@ -153,30 +66,67 @@ describe('ID-Mapping scenarios through the pipeline', () => {
         });
         expect(response.status).toBe(200);
       }
+
+      // 1. Events by resolved person, as every analysis counts them.
       const result = await stack.clickhouse.query({
-        query: `SELECT arrayStringConcat(arraySort(groupUniqArray(e.login_id)), ',') AS logins, count() AS events
+        query: `SELECT ${resolvedPersonExpr('e')} AS person,
+                  arrayStringConcat(arraySort(groupUniqArray(e.login_id)), ',') AS logins,
+                  any(e.distinct_id) AS device, count() AS events
           FROM ${eventsWithPersonSql('e')}
           WHERE e.app_id = {app:String} AND startsWith(e.distinct_id, {prefix:String})
-          GROUP BY ${resolvedPersonExpr('e')}`,
+          GROUP BY person`,
         query_params: { app: stack.appId, prefix: `s${s}-` },
         format: 'JSONEachRow',
       });
+      const rows = await result.json<{ person: number; logins: string; device: string; events: number }>();
       const persons: Record<string, number> = {};
-      for (const row of await result.json<{ logins: string; events: number }>()) {
+      for (const row of rows) {
         // A person's logins, without the empty login of its anonymous events.
-        const key = row.logins
-          .split(',')
-          .filter(Boolean)
-          .map((l) => l.replace(`s${s}-`, ''))
-          .join(',');
+        const key =
+          row.logins
+            .split(',')
+            .filter(Boolean)
+            .map((l) => l.replace(`s${s}-`, ''))
+            .join(',') || `~${row.device.replace(`s${s}-`, '')}`;
         persons[key] = Number(row.events);
       }
       expect(persons).toEqual(scenario.persons);
+
+      // 2. Exactly one live profile per resolved person among the scenario's persons.
+      const [known] = await stack.metadata.pool.query(
+        'SELECT id FROM persons WHERE app_id = ? AND external_id LIKE ?',
+        [stack.appId, `s${s}-%`],
+      );
+      const ids = (known as Array<{ id: number }>).map((k) => Number(k.id));
+      const live = await stack.clickhouse.query({
+        query: `SELECT person_id FROM (${CURRENT_PROFILES_SQL}) WHERE person_id IN {ids:Array(UInt64)} ORDER BY person_id`,
+        query_params: { app: stack.appId, ids },
+        format: 'JSONEachRow',
+      });
+      const profiled = (await live.json<{ person_id: number }>()).map((p) => Number(p.person_id));
+      const withEvents = rows.map((r) => Number(r.person)).sort((a, b) => a - b);
+      // Every resolved person has a live profile; no device attributed to a customer keeps one
+      // (customers of bind-only requests may have a profile without events).
+      for (const p of withEvents) expect(profiled).toContain(p);
+      const owners = await describePersons(stack.metadata.pool, stack.appId, profiled);
+      for (const p of profiled) expect(owners.get(p)?.ownerId ?? null, `profile of ${p}`).toBeNull();
+
+      // 3. Identities lead to the expected customer.
+      for (const [value, login] of Object.entries(scenario.identities ?? {})) {
+        const [row] = (
+          (await stack.metadata.pool.query(
+            'SELECT id_type FROM person_identities WHERE app_id = ? AND id_value = ?',
+            [stack.appId, id(value)],
+          )) as unknown as [Array<{ id_type: string }>]
+        )[0];
+        const found = row
+          ? await findPerson(stack.metadata.pool, stack.appId, { idType: row.id_type, idValue: id(value) })
+          : null;
+        expect(found?.loginId ?? null, `identity ${value}`).toBe(login === null ? null : id(login));
+      }
     });
   });
 });
-
-const RUN = Date.now() % 1e12;
 
 /** Uuids from the event's place in its scenario; the retry scenario reuses request 0's. */
 function uuidFor(s: number, k: number, i: number, uuidRequest: number): string {

@@ -86,7 +86,8 @@ export function distributionSql(ctx: AnalysisContext<DistributionQuery>): Distri
     const index = plan.below
       ? `arrayCount(x -> x <= v, ${lowers})`
       : `greatest(1, arrayCount(x -> x <= v, ${lowers}))`;
-    const sets = grouped ? '(gkey, b), (gkey), (b), ()' : '(b), ()';
+    // The full sets even without group-by (gkey is then constant): one shape of rows to read.
+    const sets = '(gkey, b), (gkey), (b), ()';
     return `
       SELECT gkey, b, count() AS users, sum(v) AS total, min(v) AS mn, max(v) AS mx,
              quantileExactLow(0.5)(v) AS med, grouping(gkey, b) AS grp

@@ -95,7 +95,8 @@ export function intervalSql(ctx: AnalysisContext<IntervalQuery>, boundsMs: reado
        ORDER BY countIf(d >= 0) DESC, count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
   const bounds = ctx.params.add(boundsMs, 'Array(Int64)');
-  const sets = grouped ? '(gkey, period), (gkey), (period), (), (gkey, bin), (bin)' : '(period), (), (bin)';
+  // The full sets even without group-by (gkey is then constant): one shape of rows to read.
+  const sets = '(gkey, period), (gkey), (period), (), (gkey, bin), (bin)';
   const main = (topKeys: readonly string[]) => `
     SELECT gkey, period, bin, count() AS starts, countIf(d >= 0) AS cnt,
            minIf(d, d >= 0) AS mn, maxIf(d, d >= 0) AS mx, avgIf(d, d >= 0) AS mean,

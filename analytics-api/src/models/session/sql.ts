@@ -100,9 +100,8 @@ export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
   const topGroups = grouped
     ? `SELECT gkey FROM (${sessions}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
-  const sets = grouped
-    ? '(gkey, period), (gkey), (period), (), (entry), (exit)'
-    : '(period), (), (entry), (exit)';
+  // The full sets even without group-by (gkey is then constant): one shape of rows to read.
+  const sets = '(gkey, period), (gkey), (period), (), (entry), (exit)';
   const main = (topKeys: readonly string[]) => `
     SELECT gkey, period, entry, exit, count() AS sessions, uniqExact(person) AS users,
            avg(dur) AS avgDur, quantileExactLow(0.5)(dur) AS medDur, sum(evs) AS events,

@@ -97,7 +97,8 @@ export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): Us
     const others = ctx.params.add(OTHERS_GROUP, 'String');
     const mapped = (d: number) =>
       d < dims ? `if(d${d} IN ${ctx.params.add(top[d] ?? [], 'Array(String)')}, d${d}, ${others})` : "''";
-    const sets = dims === 2 ? '(d0, d1), (d0), (d1), ()' : dims === 1 ? '(d0), ()' : '()';
+    // The full sets whatever the number of dimensions (unused ones are constant ''): one shape of rows.
+    const sets = '(d0, d1), (d0), (d1), ()';
     return `
       SELECT d0, d1, count() AS users, countIf(ms = 1) AS withValue, sumIf(mv, ms = 1) AS total,
              quantileExactLowIf(0.5)(mv, ms = 1) AS med, minIf(mv, ms = 1) AS mn, maxIf(mv, ms = 1) AS mx,

@@ -6,6 +6,7 @@
 // margins and totals in a second. Profiles are read twice, events once per behaviour.
 
 import { ApiError } from '../../errors/catalogue.ts';
+import { CURRENT_PROFILES_SQL } from '../../identity/current-profiles-sql.ts';
 import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
@@ -14,7 +15,6 @@ import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql } from '../common/group-by-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
-import { CURRENT_PROFILES_SQL } from '../common/user-profiles-sql.ts';
 import type { UserPropertiesQuery } from './schema.ts';
 
 function behaviourCondition(ctx: AnalysisContext<UserPropertiesQuery>, i: number): string {

@@ -15,6 +15,13 @@ import { ARTIFACTS, apiPost, launchBrowser, loginPage, numericRows, screenshot }
 import { type ConsoleStack, startConsoleStack } from './support/console-stack.ts';
 import { EXPECTED_ROWS, genericRows } from './support/expected-rows.ts';
 
+// A range around the 14 days of demo data (the API allows at most two years).
+const DAY = 86_400_000;
+const WIDE = {
+  from: new Date(Date.now() - 40 * DAY).toISOString().slice(0, 10),
+  to: new Date(Date.now() + DAY).toISOString().slice(0, 10),
+};
+
 let cs: ConsoleStack;
 let browser: Browser;
 const pages: Record<string, Page> = {};
@@ -117,8 +124,7 @@ describe('every analysis model', () => {
   it('keeps the query in the URL: a copied link reproduces the view', async () => {
     const page = await as('union.analyst');
     const q = {
-      from: '2020-01-01',
-      to: '2030-12-31',
+      ...WIDE,
       granularity: 'total',
       metrics: [{ event: '$Login', aggregation: 'count' }],
       appId: cs.appId,
@@ -126,7 +132,7 @@ describe('every analysis model', () => {
     const answered = page.waitForResponse((r) => r.url().endsWith('/v1/analysis/events'));
     await page.goto(`/analysis/events?q=${encodeURIComponent(JSON.stringify(q))}`);
     const body = (await answered).request().postDataJSON() as typeof q;
-    expect(body).toMatchObject({ from: '2020-01-01', to: '2030-12-31', granularity: 'total' });
+    expect(body).toMatchObject({ ...WIDE, granularity: 'total' });
     const [row] = await cs.stack.clickhouse
       .query({
         query: "SELECT count() AS n FROM events WHERE app_id = {app:String} AND event = '$Login'",
@@ -207,9 +213,7 @@ describe('saved analyses and dashboards across tiers', () => {
       metrics: [{ event: '$AppStart', aggregation: 'count', label: '启动次数' }],
       appId: cs.appId,
     };
-    await union.goto(
-      `/analysis/events?q=${encodeURIComponent(JSON.stringify({ ...q, from: '2020-01-01', to: '2030-12-31' }))}`,
-    );
+    await union.goto(`/analysis/events?q=${encodeURIComponent(JSON.stringify({ ...q, ...WIDE }))}`);
     await union.getByTestId('result-table').waitFor();
     await union.getByTestId('save-name').fill('启动次数');
     await union.getByTestId('save-board').selectOption('new');
@@ -234,9 +238,7 @@ describe('saved analyses and dashboards across tiers', () => {
     expect(await boardTotal(other, 'E2E 全省看板')).toBe(b002);
 
     // B001's own board: B001 and its branch see it, B002 and the union do not.
-    await bank.goto(
-      `/analysis/events?q=${encodeURIComponent(JSON.stringify({ ...q, from: '2020-01-01', to: '2030-12-31' }))}`,
-    );
+    await bank.goto(`/analysis/events?q=${encodeURIComponent(JSON.stringify({ ...q, ...WIDE }))}`);
     await bank.getByTestId('result-table').waitFor();
     await bank.getByTestId('save-name').fill('启动次数 B001');
     await bank.getByTestId('save-board').selectOption('new');

@@ -76,10 +76,10 @@ export function genericView(defaults: Query, common: ModelView['common'] = {}): 
 }
 
 const DEFAULTS: Record<string, Query> = {
-  distribution: { granularity: 'total', measure: { kind: 'event_count', event: { event: '$AppStart' } } },
-  interval: { startEvent: { event: '$Login' }, endEvent: { event: 'transfer' }, granularity: 'day' },
-  session: { granularity: 'day', sessionTimeoutMinutes: 30 },
-  'user-properties': { property: '$bank_code' },
+  distribution: { granularity: 'total', event: { event: '$AppStart' }, measure: 'times' },
+  interval: { granularity: 'day', start: { event: '$Login' }, end: { event: 'transfer' } },
+  session: { granularity: 'day' },
+  'user-properties': { granularity: 'total' },
 };
 
 const VIEWS: Record<string, ModelView> = Object.fromEntries(

@@ -15,7 +15,10 @@ import { csvRows, ndjsonRows } from './line-source.ts';
  * further back, but ClickHouse refuses an insert touching more than 100 monthly partitions, so
  * the window stays at 5 years (61 months) plus the live hour ahead. */
 export const IMPORT_MAX_AGE_MS = 5 * 365 * 24 * 60 * 60 * 1000;
-const CHUNK = 500;
+/** Lines per submission, and submissions in flight: parsing the next chunk overlaps storing
+ * the previous one, while memory stays bounded at CHUNK * (MAX_IN_FLIGHT + 1) lines. */
+const CHUNK = 2000;
+const MAX_IN_FLIGHT = 2;
 const MAX_LISTED = 1000;
 
 export interface ImportOptions {
@@ -66,10 +69,9 @@ export async function runImport(
     rejected++;
     if (rejections.length < MAX_LISTED) rejections.push(r);
   };
-  const flush = async () => {
-    if (chunk.length === 0) return;
+  const submit = async (candidates: WireCandidate[]) => {
     const outcome = await acceptEvents(
-      chunk,
+      candidates,
       {
         appId: app.appId,
         defaultBankCode: app.defaultBankCode,
@@ -89,6 +91,13 @@ export async function runImport(
     accepted += outcome.accepted;
     for (const r of outcome.rejected)
       note({ line: r.index, code: r.code, field: r.field, message: r.message });
+  };
+  const inFlight: Promise<void>[] = [];
+  const flush = () => {
+    if (chunk.length === 0) return;
+    const submission = submit(chunk);
+    submission.catch(() => {}); // surfaced when awaited below, in order
+    inFlight.push(submission);
     chunk = [];
   };
 
@@ -119,9 +128,13 @@ export async function runImport(
       mapped.wire.uuid = occurrenceUuid(contentUuid, seen);
     }
     chunk.push({ index: row.line, wire: mapped.wire });
-    if (chunk.length >= CHUNK) await flush();
+    if (chunk.length >= CHUNK) {
+      flush();
+      if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
+    }
   }
-  await flush();
+  flush();
+  for (const submission of inFlight) await submission;
   rejections.sort((a, b) => a.line - b.line);
   return {
     lines,

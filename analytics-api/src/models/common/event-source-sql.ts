@@ -3,12 +3,12 @@
 // each event's person resolved through ID-Mapping overrides and, only when a condition or column
 // uses it, the person's current profile joined as `u`. Models add columns and conditions over
 // `e` (events) and `u` (profile); every value they add is a bound parameter.
+import { CURRENT_PROFILES_SQL } from '../../identity/current-profiles-sql.ts';
 import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import { ANY_EVENT } from './query-schema.ts';
 import { utcParam } from './time-range.ts';
-import { CURRENT_PROFILES_SQL } from './user-profiles-sql.ts';
 
 export interface EventSourceOptions {
   /** Event names to read, or 'any'. */

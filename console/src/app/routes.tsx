@@ -6,7 +6,7 @@ import { matchPath, navigate, useLocation } from './router.ts';
 
 const DashboardListPage = lazy(() => import('../pages/dashboards/DashboardListPage.tsx'));
 const DashboardPage = lazy(() => import('../pages/dashboards/DashboardPage.tsx'));
-// One chunk per analysis model; the four without a dedicated view share the generic page.
+// One chunk per analysis model; user properties uses the generic page for now.
 const generic = () => import('../pages/analysis/models/generic.tsx');
 const MODEL_PAGES: Record<string, ComponentType> = {
   events: lazy(() => import('../pages/analysis/models/events.tsx')),
@@ -15,9 +15,9 @@ const MODEL_PAGES: Record<string, ComponentType> = {
   path: lazy(() => import('../pages/analysis/models/path.tsx')),
   ltv: lazy(() => import('../pages/analysis/models/ltv.tsx')),
   attribution: lazy(() => import('../pages/analysis/models/attribution.tsx')),
-  distribution: lazy(() => generic().then((m) => ({ default: m.DistributionPage }))),
-  interval: lazy(() => generic().then((m) => ({ default: m.IntervalPage }))),
-  session: lazy(() => generic().then((m) => ({ default: m.SessionPage }))),
+  distribution: lazy(() => import('../pages/analysis/models/distribution.tsx')),
+  interval: lazy(() => import('../pages/analysis/models/interval.tsx')),
+  session: lazy(() => import('../pages/analysis/models/session.tsx')),
   'user-properties': lazy(() => generic().then((m) => ({ default: m.UserPropertiesPage }))),
 };
 const MetadataPage = lazy(() => import('../pages/metadata/MetadataPage.tsx'));

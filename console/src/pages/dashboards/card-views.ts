@@ -11,8 +11,8 @@ export const CARD_VIEWS: Record<string, () => Promise<ModelView>> = {
   path: () => import('../analysis/models/path.tsx').then((m) => m.pathView),
   ltv: () => import('../analysis/models/ltv.tsx').then((m) => m.ltvView),
   attribution: () => import('../analysis/models/attribution.tsx').then((m) => m.attributionView),
-  distribution: generic,
-  interval: generic,
-  session: generic,
+  distribution: () => import('../analysis/models/distribution.tsx').then((m) => m.distributionView),
+  interval: () => import('../analysis/models/interval.tsx').then((m) => m.intervalView),
+  session: () => import('../analysis/models/session.tsx').then((m) => m.sessionView),
   'user-properties': generic,
 };

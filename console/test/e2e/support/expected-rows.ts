@@ -39,6 +39,36 @@ export const EXPECTED_ROWS: Record<string, (result: Json) => Row[]> = {
         ...arr((c as Json).ltv).map(n),
       ]);
     }),
+  distribution: (r) => [
+    ...arr(r.buckets).map((b) => [n((b as Json).users), n((b as Json).share)]),
+    ...arr(r.groups).flatMap((g) =>
+      arr((g as Json).buckets).map((b) => [n((b as Json).users), n((b as Json).share)]),
+    ),
+  ],
+  interval: (r) => {
+    const stats = (s: Json) =>
+      ['starts', 'count', 'min', 'p25', 'median', 'p75', 'max', 'mean'].map((k) => n(s[k]));
+    return [r.overall, ...arr(r.groups)].flatMap((x) => {
+      const series = x as Json;
+      return [stats(series.total as Json), ...arr(series.byPeriod).map((s) => stats(s as Json))];
+    });
+  },
+  session: (r) => {
+    const keys = [
+      'sessions',
+      'users',
+      'avgDurationSeconds',
+      'medianDurationSeconds',
+      'eventsPerSession',
+      'screensPerSession',
+      'bounceRate',
+    ];
+    const stats = (s: Json) => keys.map((k) => n(s[k]));
+    return [r.overall, ...arr(r.groups)].flatMap((x) => {
+      const series = x as Json;
+      return [stats(series.total as Json), ...arr(series.byPeriod).map((s) => stats(s as Json))];
+    });
+  },
   attribution: (r) => {
     const models = arr(r.models) as string[];
     return arr(r.touchpoints).map((tp) => {

@@ -1,5 +1,4 @@
-// The page for models whose dedicated view has not been written yet (distribution, interval,
-// session, user properties): the query is edited as JSON (with a sensible default), the result's
+// The page for models whose dedicated view has not been written yet (user properties): the query is edited as JSON (with a sensible default), the result's
 // lists of records become tables, and the first one is also drawn as bars (histogram-like for
 // bucketed results). Replace with a dedicated view as each model's schema settles.
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -76,9 +75,6 @@ export function genericView(defaults: Query, common: ModelView['common'] = {}): 
 }
 
 const DEFAULTS: Record<string, Query> = {
-  distribution: { granularity: 'total', event: { event: '$AppStart' }, measure: 'times' },
-  interval: { granularity: 'day', start: { event: '$Login' }, end: { event: 'transfer' } },
-  session: { granularity: 'day' },
   'user-properties': { granularity: 'total' },
 };
 
@@ -90,7 +86,4 @@ export function GenericPage({ model }: { model: string }) {
   return <AnalysisFrame model={model} view={VIEWS[model] ?? genericView({})} />;
 }
 
-export const DistributionPage = () => <GenericPage model="distribution" />;
-export const IntervalPage = () => <GenericPage model="interval" />;
-export const SessionPage = () => <GenericPage model="session" />;
 export const UserPropertiesPage = () => <GenericPage model="user-properties" />;

@@ -1,0 +1,123 @@
+// Distribution (分布分析): how customers spread over times done / active days / active hours / a
+// summed property; a histogram of customers per bucket with the share printed on each bar, and
+// the bucket table (per group when grouped).
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  LabelList,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { DistributionResult } from '../../../../../analytics-api/src/models/distribution/schema.ts';
+import { DataTable } from '../../../components/DataTable.tsx';
+import { Choice, EventPicker, PropertyPicker } from '../../../components/pickers.tsx';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { groupLabel } from '../chart-style.ts';
+import type { ModelView, Query } from '../model-view.ts';
+
+type Measure = 'times' | 'active_days' | 'active_hours' | 'sum';
+
+function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
+  const { t, lang } = useI18n();
+  const measure = String(query.measure ?? 'times') as Measure;
+  const en = lang === 'en';
+  return (
+    <fieldset className="row">
+      <legend>{t('model.distribution')}</legend>
+      <EventPicker
+        label={t('q.event')}
+        value={(query.event as { event: string } | undefined)?.event ?? '$AppStart'}
+        allowAny
+        onChange={(event) => setQuery({ ...query, event: { event } })}
+      />
+      <Choice
+        label={en ? 'Measure' : '分布指标'}
+        value={measure}
+        options={[
+          ['times', en ? 'Times done' : '做过次数'],
+          ['active_days', en ? 'Active days' : '活跃天数'],
+          ['active_hours', en ? 'Active hours' : '活跃小时数'],
+          ['sum', en ? 'Sum of a property' : '属性求和'],
+        ]}
+        onChange={(m) => {
+          const { property: _p, ...rest } = query;
+          setQuery(m === 'sum' ? { ...rest, measure: m, property: 'amount' } : { ...rest, measure: m });
+        }}
+      />
+      {measure === 'sum' && (
+        <PropertyPicker
+          label={t('q.property')}
+          source="event"
+          numericOnly
+          value={String(query.property ?? '')}
+          onChange={(property) => setQuery({ ...query, property })}
+        />
+      )}
+    </fieldset>
+  );
+}
+
+function Result({ result }: { query: Query; result: unknown }) {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const r = result as DistributionResult;
+  const data = r.buckets.map((b) => ({ label: b.label, users: b.users, tag: i18n.percent(b.share) }));
+  const rows = [
+    ...r.buckets.map((b) => [b.label, b.users, b.share]),
+    ...r.groups.flatMap((g) =>
+      g.buckets.map((b) => [`${groupLabel(g.group)} · ${b.label}`, b.users, b.share]),
+    ),
+  ];
+  return (
+    <>
+      <p className="small" data-testid="distribution-stats">
+        {t('col.users')} {i18n.exact(r.stats.users)} · min {i18n.exact(r.stats.min)} ·{' '}
+        {lang === 'en' ? 'median' : '中位数'} {i18n.exact(r.stats.median)} · {lang === 'en' ? 'mean' : '平均'}{' '}
+        {i18n.exact(r.stats.average)} · max {i18n.exact(r.stats.max)}
+      </p>
+      <figure
+        className="chart"
+        aria-label={`${t('q.chart')}: ${data.map((d) => `${d.label} ${d.users}`).join('; ')}`}
+      >
+        <ResponsiveContainer width="100%" height={300}>
+          <BarChart data={data} margin={{ top: 24 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="label" />
+            <YAxis tickFormatter={i18n.compact} width={70} />
+            <Tooltip formatter={(v) => i18n.exact(Number(v))} />
+            <Bar dataKey="users" name={t('col.users')} fill="#0072B2" isAnimationActive={false}>
+              <LabelList dataKey="tag" position="top" />
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </figure>
+      <DataTable
+        caption={t('q.table')}
+        filename="distribution.csv"
+        testId="result-table"
+        columns={[
+          { header: lang === 'en' ? 'Bucket' : '区间' },
+          { header: t('col.users'), kind: 'number' },
+          { header: lang === 'en' ? 'Share' : '占比', kind: 'percent' },
+        ]}
+        rows={rows}
+      />
+    </>
+  );
+}
+
+export const distributionView: ModelView = {
+  defaults: () => ({ granularity: 'total', event: { event: '$AppStart' }, measure: 'times' }),
+  common: { granularity: false },
+  Form,
+  Result,
+  isEmpty: (r) => (r as DistributionResult).stats.users === 0,
+};
+
+export default function DistributionPage() {
+  return <AnalysisFrame model="distribution" view={distributionView} />;
+}

@@ -1,0 +1,126 @@
+// Sessions (Session 分析): sessions cut by inactivity or session id; sessions and users over time,
+// duration, depth and bounce rate per period and group, entry and exit screens.
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SessionResult } from '../../../../../analytics-api/src/models/session/schema.ts';
+import { DataTable } from '../../../components/DataTable.tsx';
+import { NumberField } from '../../../components/pickers.tsx';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { groupLabel, seriesStyle } from '../chart-style.ts';
+import type { ModelView, Query } from '../model-view.ts';
+
+function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
+  const { t, lang } = useI18n();
+  return (
+    <fieldset className="row">
+      <legend>{t('model.session')}</legend>
+      <NumberField
+        label={lang === 'en' ? 'Inactivity timeout (minutes)' : '会话超时（分钟）'}
+        value={Number(query.sessionTimeoutMinutes ?? 30)}
+        min={1}
+        max={1440}
+        onChange={(sessionTimeoutMinutes) => setQuery({ ...query, sessionTimeoutMinutes })}
+      />
+    </fieldset>
+  );
+}
+
+function Result({ result }: { query: Query; result: unknown }) {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const en = lang === 'en';
+  const r = result as SessionResult;
+  const data = r.periods.map((p, k) => ({
+    period: p,
+    sessions: r.overall.byPeriod[k]?.sessions ?? 0,
+    users: r.overall.byPeriod[k]?.users ?? 0,
+  }));
+  const statsRow = (label: string, s: SessionResult['overall']['total']) => [
+    label,
+    s.sessions,
+    s.users,
+    s.avgDurationSeconds,
+    s.medianDurationSeconds,
+    s.eventsPerSession,
+    s.screensPerSession,
+    s.bounceRate,
+  ];
+  const rows = [r.overall, ...r.groups].flatMap((x) => {
+    const g = groupLabel(x.group);
+    const name = (p: string) => [p, g].filter(Boolean).join(' · ');
+    return [
+      statsRow(name(t('col.total')), x.total),
+      ...r.periods.map((p, k) => statsRow(name(p), x.byPeriod[k]!)),
+    ];
+  });
+  const screen = (s: string | null) =>
+    s === null ? (en ? '(no screen)' : '（无页面）') : s === '$others' ? (en ? 'Others' : '其他') : s;
+  return (
+    <>
+      <figure className="chart" aria-label={`${t('q.chart')}: ${t('model.session')}`}>
+        <ResponsiveContainer width="100%" height={300}>
+          <LineChart data={data}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="period" />
+            <YAxis tickFormatter={i18n.compact} width={70} />
+            <Tooltip formatter={(v) => i18n.exact(Number(v))} />
+            <Legend />
+            <Line
+              dataKey="sessions"
+              name={en ? 'Sessions' : '会话数'}
+              dot={{ r: 2 }}
+              isAnimationActive={false}
+              {...seriesStyle(0)}
+            />
+            <Line
+              dataKey="users"
+              name={t('col.users')}
+              dot={{ r: 2 }}
+              isAnimationActive={false}
+              {...seriesStyle(1)}
+            />
+          </LineChart>
+        </ResponsiveContainer>
+      </figure>
+      <DataTable
+        caption={t('q.table')}
+        filename="sessions.csv"
+        testId="result-table"
+        columns={[
+          { header: t('col.period') },
+          { header: en ? 'Sessions' : '会话数', kind: 'number' },
+          { header: t('col.users'), kind: 'number' },
+          { header: en ? 'Avg duration' : '平均时长', kind: 'seconds' },
+          { header: en ? 'Median duration' : '时长中位数', kind: 'seconds' },
+          { header: en ? 'Events / session' : '每会话事件数', kind: 'number' },
+          { header: en ? 'Screens / session' : '每会话页面数', kind: 'number' },
+          { header: en ? 'Bounce rate' : '跳出率', kind: 'percent' },
+        ]}
+        rows={rows}
+      />
+      <DataTable
+        caption={en ? 'Entry screens' : '入口页面'}
+        filename="entry-screens.csv"
+        columns={[{ header: en ? 'Screen' : '页面' }, { header: en ? 'Sessions' : '会话数', kind: 'number' }]}
+        rows={r.entryScreens.map((s) => [screen(s.screen), s.sessions])}
+      />
+      <DataTable
+        caption={en ? 'Exit screens' : '退出页面'}
+        filename="exit-screens.csv"
+        columns={[{ header: en ? 'Screen' : '页面' }, { header: en ? 'Sessions' : '会话数', kind: 'number' }]}
+        rows={r.exitScreens.map((s) => [screen(s.screen), s.sessions])}
+      />
+    </>
+  );
+}
+
+export const sessionView: ModelView = {
+  defaults: () => ({ granularity: 'day', sessionTimeoutMinutes: 30 }),
+  Form,
+  Result,
+  isEmpty: (r) => (r as SessionResult).overall.total.sessions === 0,
+};
+
+export default function SessionPage() {
+  return <AnalysisFrame model="session" view={sessionView} />;
+}

@@ -87,7 +87,8 @@ export async function runInterval(
     };
   };
   const overall = series(null, of(SET.all)[0], of(SET.period), of(SET.bin));
-  const hasOthers = of(SET.group, OTHERS_GROUP).length > 0;
+  // An aggregate over no rows still yields its grand-total rows: only a group with starts exists.
+  const hasOthers = of(SET.group, OTHERS_GROUP).some((r) => Number(r.starts) > 0);
   const groups = sql.topGroups
     ? [...topKeys, ...(hasOthers ? [OTHERS_GROUP] : [])].map((key) =>
         series(groupValue(ctx, key), of(SET.group, key)[0], of(SET.groupPeriod, key), of(SET.groupBin, key)),

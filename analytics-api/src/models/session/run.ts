@@ -60,7 +60,8 @@ export async function runSession(ctx: AnalysisContext<SessionQuery>): Promise<Om
     const byPeriod = new Map(periodRows.map((r) => [String(r.period), r]));
     return { group, total: statsOf(totalRow), byPeriod: periods.map((p) => statsOf(byPeriod.get(p))) };
   };
-  const hasOthers = of(SET.group, OTHERS_GROUP).length > 0;
+  // An aggregate over no rows still yields its grand-total rows: only a group with sessions exists.
+  const hasOthers = of(SET.group, OTHERS_GROUP).some((r) => Number(r.sessions) > 0);
   const limit = ctx.query.screenLimit ?? 10;
   return {
     periods,

@@ -44,7 +44,9 @@ export async function runUserProperties(
   const values = groupBy.map((_, d) => {
     const col = `d${d}`;
     const set = groupBy.length === 1 ? 1 : d === 0 ? 1 : 2;
-    const hasOthers = rows.some((r) => Number(r.grp) === set && r[col] === OTHERS_GROUP);
+    const hasOthers = rows.some(
+      (r) => Number(r.grp) === set && r[col] === OTHERS_GROUP && Number(r.users) > 0,
+    );
     return [...top[d]!, ...(hasOthers ? [OTHERS_GROUP] : [])];
   });
   const cell = (group: string[], row: Row | undefined): UserCell => ({

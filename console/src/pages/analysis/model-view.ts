@@ -11,6 +11,7 @@ export interface ModelView {
   /** Which common controls apply (all true by default). */
   readonly common?: { granularity?: boolean; groupBy?: boolean; filters?: boolean; compare?: boolean };
   Form?: (props: { query: Query; setQuery: (q: Query) => void }) => ReactNode;
-  Result: (props: { query: Query; result: unknown }) => ReactNode;
+  /** compact: drawn on a dashboard card (secondary tables left out). */
+  Result: (props: { query: Query; result: unknown; compact?: boolean }) => ReactNode;
   isEmpty?(result: unknown): boolean;
 }

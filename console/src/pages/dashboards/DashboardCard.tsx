@@ -104,7 +104,7 @@ function AnalysisCard({
   if (!view) return null;
   return (
     <QueryState query={result} queryKey={options.queryKey} isEmpty={(d) => view.isEmpty?.(d) ?? false}>
-      {(data) => <view.Result query={body} result={data} />}
+      {(data) => <view.Result query={body} result={data} compact />}
     </QueryState>
   );
 }

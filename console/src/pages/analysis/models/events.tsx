@@ -98,13 +98,12 @@ function Result({ result }: { query: Query; result: unknown }) {
     return row;
   });
   const chartLabel = `${t('q.chart')}: ${r.series.map(name).join(', ')}`;
+  // Over the whole range (one period) the period column would repeat the total: show it once.
+  const cells = (s: EventResult['series'][number]) => (total ? [s.total] : [...s.values, s.total]);
   const rows = [
-    ...r.series.map((s) => [name(s), ...s.values, s.total]),
-    ...(r.previous?.series.map((s) => [
-      `${name(s)} (${r.previous!.from}~${r.previous!.to})`,
-      ...s.values,
-      s.total,
-    ]) ?? []),
+    ...r.series.map((s) => [name(s), ...cells(s)]),
+    ...(r.previous?.series.map((s) => [`${name(s)} (${r.previous!.from}~${r.previous!.to})`, ...cells(s)]) ??
+      []),
   ];
   return (
     <>
@@ -150,7 +149,7 @@ function Result({ result }: { query: Query; result: unknown }) {
         testId="result-table"
         columns={[
           { header: t('col.series') },
-          ...r.periods.map((p) => ({ header: p, kind: 'number' as const })),
+          ...(total ? [] : r.periods.map((p) => ({ header: p, kind: 'number' as const }))),
           { header: t('col.total'), kind: 'number' },
         ]}
         rows={rows}

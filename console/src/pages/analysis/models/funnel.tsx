@@ -69,7 +69,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ result, compact }: { query: Query; result: unknown; compact?: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as FunnelResult;
@@ -122,7 +122,7 @@ function Result({ result }: { query: Query; result: unknown }) {
           ...r.groups.flatMap((g) => stepRows(g.steps, `${groupLabel(g.group)} · `)),
         ]}
       />
-      {r.trend.length > 0 && (
+      {r.trend.length > 0 && !compact && (
         <DataTable
           caption={i18n.lang === 'en' ? 'Conversion by day entered' : '按进入日期的转化趋势'}
           filename="funnel-trend.csv"

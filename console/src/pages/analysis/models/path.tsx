@@ -59,7 +59,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ result, compact }: { query: Query; result: unknown; compact?: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as PathResult;
@@ -112,17 +112,19 @@ function Result({ result }: { query: Query; result: unknown }) {
           l.users,
         ])}
       />
-      <DataTable
-        caption={i18n.lang === 'en' ? 'Nodes' : '节点'}
-        filename="path-nodes.csv"
-        columns={[
-          { header: i18n.lang === 'en' ? 'Node' : '节点' },
-          { header: i18n.lang === 'en' ? 'Sessions' : '会话数', kind: 'number' },
-          { header: t('col.users'), kind: 'number' },
-          { header: t('col.dropOff'), kind: 'number' },
-        ]}
-        rows={r.nodes.map((n) => [`${n.level}. ${nodeName(n.key)}`, n.sessions, n.users, n.dropOff])}
-      />
+      {!compact && (
+        <DataTable
+          caption={i18n.lang === 'en' ? 'Nodes' : '节点'}
+          filename="path-nodes.csv"
+          columns={[
+            { header: i18n.lang === 'en' ? 'Node' : '节点' },
+            { header: i18n.lang === 'en' ? 'Sessions' : '会话数', kind: 'number' },
+            { header: t('col.users'), kind: 'number' },
+            { header: t('col.dropOff'), kind: 'number' },
+          ]}
+          rows={r.nodes.map((n) => [`${n.level}. ${nodeName(n.key)}`, n.sessions, n.users, n.dropOff])}
+        />
+      )}
     </>
   );
 }

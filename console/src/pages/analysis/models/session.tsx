@@ -25,7 +25,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ result, compact }: { query: Query; result: unknown; compact?: boolean }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const en = lang === 'en';
@@ -98,18 +98,28 @@ function Result({ result }: { query: Query; result: unknown }) {
         ]}
         rows={rows}
       />
-      <DataTable
-        caption={en ? 'Entry screens' : '入口页面'}
-        filename="entry-screens.csv"
-        columns={[{ header: en ? 'Screen' : '页面' }, { header: en ? 'Sessions' : '会话数', kind: 'number' }]}
-        rows={r.entryScreens.map((s) => [screen(s.screen), s.sessions])}
-      />
-      <DataTable
-        caption={en ? 'Exit screens' : '退出页面'}
-        filename="exit-screens.csv"
-        columns={[{ header: en ? 'Screen' : '页面' }, { header: en ? 'Sessions' : '会话数', kind: 'number' }]}
-        rows={r.exitScreens.map((s) => [screen(s.screen), s.sessions])}
-      />
+      {!compact && (
+        <>
+          <DataTable
+            caption={en ? 'Entry screens' : '入口页面'}
+            filename="entry-screens.csv"
+            columns={[
+              { header: en ? 'Screen' : '页面' },
+              { header: en ? 'Sessions' : '会话数', kind: 'number' },
+            ]}
+            rows={r.entryScreens.map((s) => [screen(s.screen), s.sessions])}
+          />
+          <DataTable
+            caption={en ? 'Exit screens' : '退出页面'}
+            filename="exit-screens.csv"
+            columns={[
+              { header: en ? 'Screen' : '页面' },
+              { header: en ? 'Sessions' : '会话数', kind: 'number' },
+            ]}
+            rows={r.exitScreens.map((s) => [screen(s.screen), s.sessions])}
+          />
+        </>
+      )}
     </>
   );
 }

@@ -50,8 +50,16 @@ export function mapImportLine(
   const record: Obj = { ...value };
   if (record.type === undefined || record.type === '') record.type = options.defaultType;
   const sensors = options.dialect === 'sensors' || (options.dialect === 'auto' && isSensorsRecord(record));
-  if (record.time !== undefined) record.time = readImportTime(record.time, options.timeZone);
-  else if (record.type !== 'track') record.time = options.receiveTime; // profiles: time of import
+  const ownTime = record.time !== undefined && record.time !== null;
+  if (ownTime) record.time = readImportTime(record.time, options.timeZone);
+  else {
+    // Profile and identity operations may come without a time (they take the import time);
+    // an event may not: null makes validation reject it, naming the field.
+    const timeless = typeof record.type === 'string' && TIMELESS.test(record.type);
+    record.time = timeless ? options.receiveTime : null;
+  }
+  // Derived from the line as written, never from defaults such as the import time.
+  const contentUuid = uuidV5(`import\u0001${options.appId}\u0001${canonicalJson(value)}`);
   if (sensors) {
     const mapped = mapSaRecord(record, line, {
       appId: options.appId,
@@ -60,15 +68,17 @@ export function mapImportLine(
       fieldPrefix: '',
     });
     if ('code' in mapped) return mapped;
-    return { wire: mapped.wire, hasOwnIdentity: record._track_id !== undefined && record._track_id !== null };
+    // `_track_id` with the record's own time gives the live endpoint's uuid for the same record.
+    const own = ownTime && record._track_id !== undefined && record._track_id !== null;
+    if (!own) mapped.wire.uuid = contentUuid;
+    return { wire: mapped.wire, hasOwnIdentity: own };
   }
   const hasUuid = typeof record.uuid === 'string' && record.uuid !== '';
-  if (!hasUuid) {
-    delete record.uuid;
-    record.uuid = uuidV5(`import\u0001${options.appId}\u0001${canonicalJson(value)}`);
-  }
+  if (!hasUuid) record.uuid = contentUuid;
   return { wire: record, hasOwnIdentity: hasUuid };
 }
+
+const TIMELESS = /^(profile_|bind$|unbind$|track_id_)/;
 
 /**
  * The uuid of the n-th line (n from 0) with the same content and no identity of its own: the

@@ -114,6 +114,10 @@ describe('NDJSON import', () => {
       _track_id: 13,
       properties: { tier: 'vip' },
     },
+    // A profile without a time takes the import time, yet a re-run must still not double it.
+    /* 12 */ { type: 'profile_set', distinct_id: 'imp-d1', login_id: 'IMP-C1', properties: { risk: 'low' } },
+    // An event without a time is refused (the import never invents event times).
+    /* 13 */ { type: 'track', event: 'NoTime', distinct_id: 'sa-anon', _track_id: 14 },
   ];
   const text = `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
 
@@ -124,12 +128,13 @@ describe('NDJSON import', () => {
     const second = runCli(file);
     for (const run of [first, second]) {
       expect(run.code).toBe(2); // some lines rejected
-      expect(run.stdout).toContain('lines: 11  accepted: 6  rejected: 4');
+      expect(run.stdout).toContain('lines: 13  accepted: 7  rejected: 5');
       expect(run.stdout).toMatch(/line 2: LINE_NOT_JSON/);
       expect(run.stdout).toMatch(/line 4: EVENT_NAME_INVALID \[event\]/);
       expect(run.stdout).toMatch(/line 7: TIME_TOO_OLD \[time\]/);
       expect(run.stdout).toMatch(/line 8: DISTINCT_ID_INVALID \[distinct_id\]/);
-      expect(run.stderr).toMatch(/100\.0% of .*history\.ndjson\s+11 lines/);
+      expect(run.stdout).toMatch(/line 13: TIME_INVALID \[time\]/);
+      expect(run.stderr).toMatch(/100\.0% of .*history\.ndjson\s+13 lines/);
     }
     const events = await query<{
       event: string;
@@ -155,6 +160,10 @@ describe('NDJSON import', () => {
       `SELECT op, login_id, distinct_id, props['tier'] AS tier FROM profile_ops WHERE app_id = {app:String} AND login_id = 'SA-C2'`,
     );
     expect(profiles).toEqual([{ op: 'profile_set', login_id: 'SA-C2', distinct_id: 'sa-anon', tier: 'vip' }]);
+    const timeless = await query<{ risk: string }>(
+      `SELECT props['risk'] AS risk FROM profile_ops WHERE app_id = {app:String} AND login_id = 'IMP-C1'`,
+    );
+    expect(timeless).toEqual([{ risk: 'low' }]);
   });
 
   it('the live endpoint refuses the same history, pointing to the import', async () => {

@@ -52,7 +52,8 @@ function sessionsSql(ctx: AnalysisContext<SessionQuery>): string {
     const name = names.event(q.countEvent.event, 'countEvent.event', true);
     const filters = filtersSql(q.countEvent.filters, 'countEvent.filters', names, params, ctx.timeZone);
     countCond = name === ANY_EVENT ? filters : `e.event = ${params.add(name, 'String')} AND ${filters}`;
-    countName = [name];
+    // A counted "$any" counts among the session's events; it does not widen includeEvents.
+    countName = name === ANY_EVENT ? [] : [name];
   }
   const include = q.includeEvents?.map((n, i) => names.event(n, `includeEvents[${i}]`));
   const bySessionId = q.sessionMode === 'session_id';

@@ -1,0 +1,211 @@
+// Session analysis through the real API on the real ClickHouse engine: hand-written scenarios for
+// the documented edge cases (inactivity and midnight cuts, merged devices, bounce, entry / exit
+// screens, counted events, session ids across midnight, timeout) and a property test against
+// the reference implementation.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RefSessionQuery, referenceSession } from '../reference/session.ts';
+import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
+import { type Dataset, ev } from '../support/dataset.ts';
+import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+
+interface Stats {
+  sessions: number;
+  users: number;
+  avgDurationSeconds: number | null;
+  medianDurationSeconds: number | null;
+  eventsPerSession: number | null;
+  screensPerSession: number | null;
+  bounces: number;
+  bounceRate: number | null;
+  countEventTotal: number;
+  sessionsWithCountEvent: number;
+  countEventPerSession: number | null;
+}
+interface Series {
+  group: (string | null)[] | null;
+  total: Stats;
+  byPeriod: Stats[];
+}
+interface SessionResult {
+  periods: string[];
+  overall: Series;
+  groups: Series[];
+  entryScreens: { screen: string | null; sessions: number }[];
+  exitScreens: { screen: string | null; sessions: number }[];
+  meta: unknown;
+}
+
+let stack: EngineStack;
+beforeAll(async () => {
+  stack = await startEngineStack();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const screen = (person: number, time: string, name: string) =>
+  ev(person, '$AppViewScreen', time, { props: { $screen_name: name } });
+
+describe('session scenarios', () => {
+  it('cuts sessions at 30 minutes of inactivity and at midnight in the zone, with merged devices, bounces and screens', async () => {
+    const data: Dataset = {
+      events: [
+        // Customer 1 on 2026-03-02 (Shanghai 09:00-09:20, then 09:51 after a 31-minute gap).
+        ev(1, '$AppStart', '2026-03-02T01:00:00Z'),
+        screen(101, '2026-03-02T01:05:00Z', 'Home'), // customer 1's phone before login
+        screen(1, '2026-03-02T01:10:00Z', 'Transfer'),
+        ev(1, 'transfer', '2026-03-02T01:20:00Z'),
+        screen(1, '2026-03-02T01:51:00Z', 'Home'),
+        // Customer 2: 23:50 on the 2nd and 00:05 on the 3rd in Shanghai: 15 minutes, two days.
+        screen(2, '2026-03-02T15:50:00Z', 'Home'),
+        screen(2, '2026-03-02T16:05:00Z', 'Login'),
+      ],
+      overrides: [[101, 1]],
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const body = { appId, from: '2026-03-02', to: '2026-03-03', countEvent: { event: 'transfer' } };
+    const r = await stack.analyse<SessionResult>('session', body);
+    expect(r.overall.total).toEqual({
+      sessions: 4,
+      users: 2,
+      avgDurationSeconds: 300,
+      medianDurationSeconds: 0,
+      eventsPerSession: 1.75,
+      screensPerSession: 1.25,
+      bounces: 3,
+      bounceRate: 0.75,
+      countEventTotal: 1,
+      sessionsWithCountEvent: 1,
+      countEventPerSession: 0.25,
+    });
+    expect(r.overall.byPeriod.map((s) => [s.sessions, s.users])).toEqual([
+      [3, 2],
+      [1, 1],
+    ]);
+    expect(r.entryScreens).toEqual([
+      { screen: 'Home', sessions: 3 },
+      { screen: 'Login', sessions: 1 },
+    ]);
+    expect(r.exitScreens).toEqual([
+      { screen: 'Home', sessions: 2 },
+      { screen: 'Login', sessions: 1 },
+      { screen: 'Transfer', sessions: 1 },
+    ]);
+    const top1 = await stack.analyse<SessionResult>('session', { ...body, screenLimit: 1 });
+    expect(top1.entryScreens).toEqual([
+      { screen: 'Home', sessions: 3 },
+      { screen: '$others', sessions: 1 },
+    ]);
+  });
+
+  it('keeps a session id across midnight, leaves out events without one, and honours a shorter timeout', async () => {
+    const data: Dataset = {
+      events: [
+        ev(1, 'view', '2026-03-02T15:50:00Z', { sessionId: 'x' }), // 23:50 in Shanghai
+        ev(1, 'view', '2026-03-02T15:55:00Z'), // no session id
+        ev(1, 'view', '2026-03-02T16:10:00Z', { sessionId: 'x' }), // 00:10 the next day
+        ev(2, 'view', '2026-03-02T02:00:00Z', { sessionId: 'y' }),
+        ev(2, 'view', '2026-03-02T02:15:00Z', { sessionId: 'y' }),
+      ],
+      overrides: [],
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const body = { appId, from: '2026-03-02', to: '2026-03-03', granularity: 'total' };
+    const byId = await stack.analyse<SessionResult>('session', { ...body, sessionMode: 'session_id' });
+    expect(byId.overall.total).toMatchObject({
+      sessions: 2,
+      users: 2,
+      avgDurationSeconds: 1050,
+      eventsPerSession: 2,
+    });
+    // By inactivity: customer 1's day ends at midnight (2 sessions), customer 2's 15 minutes are one.
+    const byGap = await stack.analyse<SessionResult>('session', body);
+    expect(byGap.overall.total).toMatchObject({ sessions: 3, eventsPerSession: 1.666667 });
+    const short = await stack.analyse<SessionResult>('session', { ...body, sessionTimeoutMinutes: 10 });
+    expect(short.overall.total.sessions).toBe(4);
+  });
+
+  it('groups sessions by the value on their first event and restricts a bank analyst to their bank', async () => {
+    const data: Dataset = {
+      events: [
+        ev(1, 'view', '2026-03-02T02:00:00Z', { props: { plan: 'a' } }),
+        ev(1, 'view', '2026-03-02T02:10:00Z', { props: { plan: 'b' } }), // same session: stays "a"
+        ev(2, 'view', '2026-03-02T02:00:00Z', { props: { plan: 'b' } }),
+        ev(3, 'view', '2026-03-02T02:00:00Z', { props: { plan: 'b' }, bankCode: 'B002' }),
+      ],
+      overrides: [],
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const body = {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      granularity: 'total',
+      groupBy: [{ property: 'plan' }],
+    };
+    const all = await stack.analyse<SessionResult>('session', body);
+    expect(all.groups.map((g) => [g.group, g.total.sessions, g.total.eventsPerSession])).toEqual([
+      [['b'], 2, 1],
+      [['a'], 1, 2],
+    ]);
+    const bank = await stack.analyse<SessionResult>('session', body, stack.bank);
+    expect(bank.groups.map((g) => [g.group, g.total.sessions])).toEqual([
+      [['a'], 1],
+      [['b'], 1],
+    ]);
+  });
+});
+
+describe('session equals the reference', () => {
+  it('on random data, modes, timeouts, screens, counted events, filters, group-by and zones', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        arbFilters,
+        arbGroupBy,
+        fc.constantFrom('day' as const, 'week' as const, 'total' as const),
+        fc.constantFrom('inactivity' as const, 'session_id' as const),
+        fc.constantFrom(30, 60, 240),
+        fc.option(fc.constant(['click', 'login']), { nil: undefined }),
+        fc.option(fc.constantFrom('buy', '$any'), { nil: undefined }),
+        fc.integer({ min: 1, max: 3 }),
+        async (
+          data,
+          timeZone,
+          filters,
+          groupBy,
+          granularity,
+          sessionMode,
+          timeout,
+          includeEvents,
+          count,
+          screenLimit,
+        ) => {
+          const appId = await stack.load(data);
+          const query: RefSessionQuery = {
+            ...RANGE,
+            timeZone,
+            granularity,
+            filters,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            sessionMode,
+            sessionTimeoutMinutes: timeout,
+            ...(includeEvents ? { includeEvents } : {}),
+            screens: [{ event: 'view', property: 'plan' }],
+            ...(count ? { countEvent: { event: count } } : {}),
+            screenLimit,
+          };
+          const { meta: _, ...r } = await stack.analyse<SessionResult>('session', { appId, ...query });
+          expect(r).toEqual(referenceSession(data, query));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 240_000);
+});

@@ -10,6 +10,11 @@
 // ReplacingMergeTree keeps the highest version, readers take argMax(..., version), and whichever
 // order two workers write in, the surviving row contains both workers' operations.
 //
+// Staleness: profile operations and attributions are folded at once, with the batch. Persons
+// touched only by events (which move last_seen) are folded at once the first time, then at most
+// every PRESET_REFRESH_MS: later ones wait in `due` and a timer folds them, so last_seen lags by
+// at most that, and a steady stream of events from the same customers does not refold them on
+// every batch (a fold costs about as much as the insert it follows).
 // Never writes profile_ops or the identity mapping; a failed fold is retried with the next call
 // (the rows are durable either way), and a writer that restarts refolds recent operations.
 import type { ClickHouseClient, IngestBatch } from '@tally/infra/clickhouse';
@@ -28,6 +33,9 @@ export interface ProfileFolderDeps {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Longest a person's event-derived presets (last_seen) wait for a fold. */
+export const PRESET_REFRESH_MS = 10_000;
+
 export interface ProfileFolder {
   /** Folds the profiles of every person a stored batch touched. Never throws (see header). */
   foldBatch(batch: IngestBatch): Promise<void>;
@@ -35,6 +43,8 @@ export interface ProfileFolder {
   foldPersons(appId: string, personIds: Iterable<number>): Promise<void>;
   /** Refolds persons with profile operations received since `since` (after a restart). */
   refoldSince(since: Date): Promise<void>;
+  /** Folds what is still due and stops the timer. */
+  close(): Promise<void>;
 }
 
 export function createProfileFolder(deps: ProfileFolderDeps): ProfileFolder {
@@ -44,6 +54,21 @@ export function createProfileFolder(deps: ProfileFolderDeps): ProfileFolder {
   const hidden = new LRUCache<string, true>({ max: 200_000 });
   // Persons whose fold failed, folded again with the next call.
   const pending = new Map<string, Set<number>>();
+  // Persons folded within PRESET_REFRESH_MS, and those waiting for the timer because of that.
+  const recent = new LRUCache<string, true>({ max: 500_000, ttl: PRESET_REFRESH_MS });
+  let due = new Map<string, Set<number>>();
+  let timer: NodeJS.Timeout | null = null;
+  const addTo = (groups: Map<string, Set<number>>, appId: string, id: number) => {
+    const set = groups.get(appId) ?? new Set<number>();
+    set.add(id);
+    groups.set(appId, set);
+  };
+  const foldDue = async () => {
+    timer = null;
+    const now = due;
+    due = new Map();
+    await foldGroups(now);
+  };
 
   async function foldPersons(appId: string, personIds: Iterable<number>): Promise<void> {
     const ids = [...new Set(personIds)].filter((id) => id > 0);
@@ -86,6 +111,7 @@ export function createProfileFolder(deps: ProfileFolderDeps): ProfileFolder {
       );
     }
     if (rows.length > 0) await clickhouse.insert({ table: 'profiles', values: rows, format: 'JSONEachRow' });
+    for (const id of ids) recent.set(`${appId}\u0000${id}`, true);
     for (const r of rows) if (r.is_deleted) hidden.set(`${appId}\u0000${r.person_id}`, true);
   }
 
@@ -106,17 +132,23 @@ export function createProfileFolder(deps: ProfileFolderDeps): ProfileFolder {
     foldPersons,
     async foldBatch(batch) {
       const groups = new Map<string, Set<number>>();
-      const add = (appId: string, id: number) => {
-        const set = groups.get(appId) ?? new Set<number>();
-        set.add(id);
-        groups.set(appId, set);
-      };
-      for (const [appId, ids] of pending) for (const id of ids) add(appId, id);
+      for (const [appId, ids] of pending) for (const id of ids) addTo(groups, appId, id);
       pending.clear();
-      for (const r of batch.events) add(r.app_id, r.person_id);
-      for (const r of batch.profileOps) add(r.app_id, r.person_id);
-      for (const [appId, ids] of deps.takeRefolds?.() ?? []) for (const id of ids) add(appId, id);
+      for (const r of batch.profileOps) addTo(groups, r.app_id, r.person_id);
+      for (const [appId, ids] of deps.takeRefolds?.() ?? []) for (const id of ids) addTo(groups, appId, id);
+      for (const r of batch.events) {
+        const now = !recent.has(`${r.app_id}\u0000${r.person_id}`) || groups.get(r.app_id)?.has(r.person_id);
+        addTo(now ? groups : due, r.app_id, r.person_id);
+      }
       await foldGroups(groups);
+      if (due.size > 0 && !timer) {
+        timer = setTimeout(() => void foldDue(), PRESET_REFRESH_MS);
+        timer.unref();
+      }
+    },
+    async close() {
+      if (timer) clearTimeout(timer);
+      await foldDue();
     },
     async refoldSince(since) {
       const result = await clickhouse.query({

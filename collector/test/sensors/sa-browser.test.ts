@@ -2,7 +2,7 @@
 // REAL collector (embedded stack): an app that changes only its server_url must see its page
 // views, custom events, login, profile operations and identity binds land in ClickHouse and in
 // ID-Mapping exactly once, with the right person — in the SDK's default image-beacon mode and
-// in its batch (ajax data_list) mode.
+// its batch (ajax data_list), ajax and sendBeacon modes.
 
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -20,15 +20,9 @@ let site: Server;
 let siteUrl: string;
 
 function page(serverUrl: string, mode: string): string {
+  const base = { server_url: serverUrl, show_log: false, is_track_single_page: false };
   const options =
-    mode === 'batch'
-      ? {
-          server_url: serverUrl,
-          batch_send: { send_interval: 300 },
-          show_log: false,
-          is_track_single_page: false,
-        }
-      : { server_url: serverUrl, send_type: 'image', show_log: false, is_track_single_page: false };
+    mode === 'batch' ? { ...base, batch_send: { send_interval: 300 } } : { ...base, send_type: mode }; // 'image' (the SDK default), 'ajax' or 'beacon'
   return `<!doctype html><html><head><title>理财首页</title></head><body>
 <script src="/sensorsdata.js"></script>
 <script>
@@ -84,7 +78,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   return last;
 }
 
-for (const mode of ['image', 'batch'] as const) {
+for (const mode of ['image', 'batch', 'ajax', 'beacon'] as const) {
   it(`${mode} mode: page view, events, login, profile and bind arrive exactly once with the right person`, async () => {
     const customerId = `C-${mode}`;
     const ctx = await browser.newContext();
@@ -171,7 +165,13 @@ for (const mode of ['image', 'batch'] as const) {
     );
     expect(bound.map((r) => [r.id_type, String(r.person_id)])).toEqual([['$identity_mobile', customer]]);
 
-    expect(new Set(sent)).toEqual(new Set([mode === 'image' ? 'GET /sa.gif data' : 'POST data_list']));
+    const how = {
+      image: 'GET /sa.gif data',
+      batch: 'POST data_list',
+      ajax: 'POST data',
+      beacon: 'POST data',
+    };
+    expect(new Set(sent)).toEqual(new Set([how[mode]]));
     // Nothing more arrives later (no duplicate from a retry or a second sender).
     await tab.waitForTimeout(1500);
     expect((await eventsNamed(stack, marker)).length).toBe(expected.length);

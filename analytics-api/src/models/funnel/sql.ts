@@ -4,10 +4,11 @@
 //    bitmask (bit k: matches step k+1 with its filters), an exclusion bitmask, the link value and
 //    the group key.
 // 2. Per person, sort by (time, lowest step matched) so same-timestamp events count in order (then
-//    by group value and link value, so ties resolve the same way every time), and
-//    for every step-1 event inside the range walk the later events once (arrayFold): the next
-//    step advances the attempt when it is within the window (inclusive) and links; in strict order
-//    any other step event ends it. One event fills at most one step.
+//    by group value and link value, so ties resolve the same way every time); every step-1 event
+//    inside the range starts an attempt (one row each), and each later step is the first event
+//    after the previous step's position that matches it, within the window (inclusive) and linked
+//    (one vectorised arrayFirstIndex per step); in strict order it must be the very next step
+//    event. Positions only move forward, so one event fills at most one step.
 // 3. Drop attempts with an exclusion event between their steps; keep the person's best attempt
 //    (deepest, then earliest). Aggregate persons per step, group and entry period.
 import { ApiError } from '../../errors/catalogue.ts';
@@ -76,39 +77,61 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>): FunnelSql {
   });
   const W = params.add(windowMs, 'Int64');
   const end = params.add(ctx.range.endMs, 'Int64');
-  const strict = query.order === 'strict' ? '1' : '0';
-  const linked = query.linkProperty ? '1' : '0';
-  // Tuple fields of ev: 1 t, 2 m, 3 xm, 4 link, 5 fs, 6 gkey.
-  const walk = `arrayFold((acc, x, idx) ->
-        if(idx <= s OR acc.3 = 1 OR acc.1 >= ${n}, acc,
-          if(x.1 - ev[s].1 > ${W}, (acc.1, acc.2, toUInt8(1)),
-            if(bitTest(x.2, acc.1) AND (${linked} = 0 OR (x.4 = ev[s].4 AND ev[s].4 != '')),
-              (toUInt8(acc.1 + 1), arrayPushBack(acc.2, x.1), toUInt8(0)),
-              if(${strict} = 1 AND x.2 != 0, (acc.1, acc.2, toUInt8(1)), acc)))),
-        ev, arrayEnumerate(ev), (toUInt8(1), [ev[s].1], toUInt8(0)))`;
+  // Tuple fields of ev: 1 t, 2 m (step bits), 3 xm (exclusion bits), 4 link, 5 fs, 6 gkey.
+  // One row per attempt (ARRAY JOIN of the step-1 positions); each later step is one vectorised
+  // arrayFirstIndex from the previous step's position (no per-element lambda loop).
+  const linkOk = (x: string) => (query.linkProperty ? `(${x}.4 = l0 AND l0 != '')` : '1');
+  const stepPositions: string[] = [];
+  for (let k = 2; k <= n; k++) {
+    const prev = k === 2 ? 's' : `p${k - 1}`;
+    if (query.order === 'strict') {
+      // The next step event of any kind must be step k, inside the window and linked.
+      stepPositions.push(
+        `if(${prev} = 0, 0, arrayFirstIndex((x, i) -> i > ${prev} AND x.2 != 0, ev, ix)) AS q${k}`,
+        `if(q${k} != 0 AND bitTest(ev[q${k}].2, ${k - 1}) AND ev[q${k}].1 - t0 <= ${W} AND ${linkOk(`ev[q${k}]`)}, q${k}, 0) AS p${k}`,
+      );
+    } else {
+      stepPositions.push(
+        `if(${prev} = 0, 0, arrayFirstIndex((x, i) -> i > ${prev} AND bitTest(x.2, ${k - 1}) AND x.1 - t0 <= ${W} AND ${linkOk('x')}, ev, ix)) AS p${k}`,
+      );
+    }
+  }
+  const positions = Array.from({ length: n - 1 }, (_, i) => `p${i + 2}`);
+  const level = `toUInt8(1 + ${positions.map((p) => `(${p} > 0)`).join(' + ')})`;
+  const times = `arraySlice([t0, ${positions.map((p) => `ev[${p}].1`).join(', ')}], 1, level)`;
   const excluded = exclusions.length
     ? exclusions
         .map(
           (
             x,
             j,
-          ) => `(a.2.1 >= ${x.fromStep} AND arrayExists(y -> bitTest(y.3, ${j}) AND y.1 > a.2.2[${x.fromStep}]
-              AND if(a.2.1 >= ${x.toStep}, y.1 < a.2.2[${x.toStep}], y.1 <= a.2.2[1] + ${W}), ev))`,
+          ) => `(level >= ${x.fromStep} AND arrayExists(y -> bitTest(y.3, ${j}) AND y.1 > times[${x.fromStep}]
+              AND if(level >= ${x.toStep}, y.1 < times[${x.toStep}], y.1 <= t0 + ${W}), ev))`,
         )
         .join(' OR ')
     : '0';
   const persons = `
-    SELECT person, best.2.1 AS level, best.2.2 AS times, ev[best.1].6 AS gkey, login_id
+    SELECT person, best.1 AS level, best.2 AS times, best.3 AS gkey, login_id
     FROM (
-      SELECT person, anyIf(lid, lid != '') AS login_id,
-        arraySlice(arraySort(x -> (x.1, x.5, x.6, x.4, x.2, x.3), groupArray((t, m, xm, link, fs, gkey))), 1, ${MAX_EVENTS_PER_PERSON}) AS ev,
-        arrayFilter(i -> bitTest(ev[i].2, 0) AND ev[i].1 < ${end}, arrayEnumerate(ev)) AS starts,
-        arrayMap(s -> (s, ${walk}), starts) AS attempts,
-        arrayFilter(a -> NOT (${excluded}), attempts) AS kept,
-        arraySort(a -> (-toInt16(a.2.1), a.1), kept)[1] AS best
-      FROM (${source})
-      GROUP BY person
-      HAVING length(kept) > 0
+    -- Per person, the deepest attempt, the earliest on ties.
+    SELECT person, argMin((level, times, gkey), (-toInt16(level), s)) AS best, any(login_id) AS login_id
+    FROM (
+      SELECT person, login_id, ${level} AS level, ${times} AS times, ev[s].6 AS gkey, s
+      FROM (
+        SELECT person, login_id, ev, s, arrayEnumerate(ev) AS ix, ev[s].1 AS t0, ev[s].4 AS l0,
+          ${stepPositions.join(',\n          ')}
+        FROM (
+          SELECT person, anyIf(lid, lid != '') AS login_id,
+            arraySlice(arraySort(x -> (x.1, x.5, x.6, x.4, x.2, x.3), groupArray((t, m, xm, link, fs, gkey))), 1, ${MAX_EVENTS_PER_PERSON}) AS ev,
+            arrayFilter(i -> bitTest(ev[i].2, 0) AND ev[i].1 < ${end}, arrayEnumerate(ev)) AS starts
+          FROM (${source})
+          GROUP BY person
+        )
+        ARRAY JOIN starts AS s
+      )
+      WHERE NOT (${excluded})
+    )
+    GROUP BY person
     )`;
   const grouped = (query.groupBy?.length ?? 0) > 0;
   const topGroups = grouped

@@ -28,9 +28,21 @@ export async function runRetention(
     ctx.query.window === 'on_or_after' ? Math.max(periodEnd, ctx.now + 86_400_000) : periodEnd;
   const sql = retentionSql(ctx, returnEndMs);
   const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
-  const rows = await ctx.rows<{ cohort: string; gkey: string; size: number; retained: number[] }>(
-    sql.cohorts(topKeys),
-  );
+  const raw = await ctx.rows<{
+    cohort: string;
+    gkey: string;
+    size: number;
+    r0: number;
+    returned: [number[], number[]];
+  }>(sql.cohorts(topKeys));
+  const rows = raw.map((r) => {
+    const retained = Array.from({ length: n + 1 }, () => 0);
+    retained[0] = Number(r.r0);
+    r.returned[0].forEach((k, i) => {
+      retained[Number(k)] = Number(r.returned[1][i]);
+    });
+    return { cohort: r.cohort, gkey: r.gkey, size: r.size, retained };
+  });
   const today = DateTime.fromMillis(ctx.now, { zone });
   const started = (cohort: string, k: number) =>
     DateTime.fromISO(cohort, { zone }).plus({ [UNIT[period]]: k }) <= today;

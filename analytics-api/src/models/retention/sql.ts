@@ -1,8 +1,9 @@
 // SQL of retention. Plan: one scan of the initial and return events (initial events from the
 // start of history in first-time mode, return events up to the last cohort's period N), person
 // resolved; per person, the cohort entries (the period of each initial event in range, or of the
-// first ever) with their first initial time, then per entry a 0..N flag array: returned in
-// period c+k (or any period >= c+k), and for k = 0 only after the initial event. Periods are
+// first ever) with their first initial time, then per entry the offsets of the later periods it
+// returned in (or 1..furthest for "on or after") and, for period 0, whether a return came after
+// the initial event; one sumMap counts entries per (cohort, offset). Periods are
 // calendar days / Monday weeks / months in the query's zone, as relative numbers.
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
@@ -60,14 +61,19 @@ export function retentionSql(ctx: AnalysisContext<RetentionQuery>, returnEndMs: 
   const entries = firstTime
     ? `if(length(inits) > 0 AND ${inRange('arraySort(inits)[1]')}, [arraySort(inits)[1]], [])`
     : `arrayMap(c -> arraySort(arrayFilter(x -> x.2 = c, inits))[1], arrayDistinct(arrayMap(x -> x.2, arrayFilter(x -> ${inRange('x')}, inits))))`;
-  const returnedOn =
-    query.window === 'on_or_after' ? (k: string) => `r.2 >= en.2 + ${k}` : (k: string) => `r.2 = en.2 + ${k}`;
-  const flags = `arrayMap(k -> toUInt64(if(k = 0,
-      arrayExists(r -> r.2 = en.2 AND r.1 > en.1, rets),
-      arrayExists(r -> ${returnedOn('k')}, rets))), range(0, ${n + 1}))`;
+  // Per entry: period 0 (a return after the entry's first initial event, same period) and the
+  // distinct later periods returned in, as offsets 1..N; "on or after" turns the furthest offset
+  // into 1..furthest. sumMap over offsets then counts entries per period in one aggregation.
+  const offsets = `arrayMap(r -> toInt64(r.2) - toInt64(en.2), rets)`;
+  const returnedIn =
+    query.window === 'on_or_after'
+      ? `range(1, toUInt64(greatest(0, least(${n}, arrayMax(arrayPushBack(${offsets}, 0)))) + 1))`
+      : `arrayDistinct(arrayFilter(d -> d >= 1 AND d <= ${n}, ${offsets}))`;
   // inits / rets: (t ms, period number, group key); an entry is the earliest initial event of its period.
   const entrySql = `
-    SELECT person, en, ${flags} AS flags
+    SELECT person, en,
+           arrayExists(r -> r.2 = en.2 AND r.1 > en.1, rets) AS r0,
+           arrayMap(d -> toUInt64(d), ${returnedIn}) AS back
     FROM (
       SELECT person,
              groupArrayIf((t, p, gkey), isInit) AS inits,
@@ -81,10 +87,11 @@ export function retentionSql(ctx: AnalysisContext<RetentionQuery>, returnEndMs: 
     ? `SELECT en.3 AS gkey FROM (${entrySql}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
   const cohorts = (topKeys: readonly string[]) => `
-    SELECT cohort, gkey, count() AS size, sumForEach(flags) AS retained
+    SELECT cohort, gkey, count() AS size, sum(r0) AS r0,
+           sumMap(back, arrayMap(d -> toUInt64(1), back)) AS returned
     FROM (
       SELECT ${periodSql(ctx, 'fromUnixTimestamp64Milli(en.1)', period)} AS cohort,
-             ${keepTopGroupsSql(ctx, 'en.3', topKeys)} AS gkey, flags
+             ${keepTopGroupsSql(ctx, 'en.3', topKeys)} AS gkey, r0, back
       FROM (${entrySql})
     )
     GROUP BY cohort, gkey

@@ -4,6 +4,8 @@
 //    MAX_SEQUENCE_EVENTS tuples (the latest ones for anchor "end") with groupArraySorted, so one
 //    person's state never grows past that many events however long the range or busy the person;
 //    sessions are cut at gaps > timeout with arraySplit (never a self-join or window over events);
+//    lambdas never capture a whole array (ClickHouse would copy it once per element, O(n^2)):
+//    gaps come from arrayDifference, "previous node" from a shifted copy;
 // 3. per session the path (anchor cut, repeats collapsed, depth + 1 nodes kept to know whether it
 //    ends), emitted as (level, node, next) rows, aggregated with a person bitmap per row;
 // 4. over that small table, window functions rank nodes per level (a level-k "next" weight equals
@@ -73,15 +75,22 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
   if (exclude.length > 0) where.push(`e.event NOT IN ${params.add(exclude, 'Array(String)')}`);
   const bySessionId = q.sessionMode === 'session_id';
   if (bySessionId) where.push("e.session_id != ''");
-  const source = eventSourceSql(ctx, {
+  const skey = bySessionId ? 'e.session_id' : 'toDate(e.time, {tz:String})';
+  const events = eventSourceSql(ctx, {
     events: include ? [...include, ...(anchorName ? [anchorName] : [])] : 'any',
     where,
-    columns: {
-      node: nodeSql(ctx),
-      anchor: `toUInt8(${anchorCond})`,
-      skey: bySessionId ? 'e.session_id' : 'toString(toDate(e.time, {tz:String}))',
-    },
+    columns: { node: nodeSql(ctx), anchor: `toUInt8(${anchorCond})`, skey },
   });
+  // With an anchor, only (person, day | session id) groups holding an anchor event can give a
+  // path: a semi-join on those keys (a cheap read: the anchor name is in the sort key) drops
+  // every other group's events before the costly per-group aggregation.
+  const source = anchorName
+    ? `SELECT * FROM (${events}) WHERE (person, skey) IN (SELECT person, skey FROM (${eventSourceSql(ctx, {
+        events: [anchorName],
+        where: [...where, anchorCond],
+        columns: { skey },
+      })}))`
+    : events;
   // "end" keeps the latest events of a long day (the last anchor is what matters), the others
   // keep the earliest; either way the kept tuples are re-sorted by (t, node, anchor).
   const cap = Number(MAX_SEQUENCE_EVENTS);
@@ -92,7 +101,7 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
   const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
   const sessions = bySessionId
     ? '[seq]'
-    : `arraySplit((x, i) -> i = 1 OR x.1 - seq[i - 1].1 > ${timeoutMs}, seq, arrayEnumerate(seq))`;
+    : `arraySplit((x, gap) -> gap > ${timeoutMs}, seq, arrayDifference(arrayMap(x -> x.1, seq)))`;
   const cut =
     anchor === 'start'
       ? 'arraySlice(s, arrayFirstIndex(x -> x.3 = 1, s))'
@@ -102,7 +111,7 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
   const hasAnchor = anchor === 'all' ? '1' : 'arrayExists(x -> x.3 = 1, s)';
   const nodes = `arrayMap(x -> x.2, ${cut})`;
   const collapsed = q.collapseRepeats
-    ? `arrayFilter((n, i) -> i = 1 OR n != ns[i - 1], ${nodes} AS ns, arrayEnumerate(ns))`
+    ? `arrayFilter((n, previous) -> n != previous, ${nodes} AS ns, arrayPushFront(arrayPopBack(ns), ''))`
     : nodes;
   const ordered = anchor === 'end' ? `arrayReverse(${collapsed})` : collapsed;
   return `

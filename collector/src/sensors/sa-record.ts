@@ -19,7 +19,7 @@ export interface SaMappingOptions {
   readonly receiveTime: number;
   /** Live traffic: correct `time` by receive time - `_flush_time`. Imports keep times as written. */
   readonly clockCorrection: boolean;
-  /** Prefix of rejection field paths, e.g. `data_list` or `line 12`. */
+  /** Prefix of rejection field paths (`records` gives `records[3].event`; '' gives `event`). */
   readonly fieldPrefix: string;
 }
 
@@ -44,7 +44,7 @@ export function mapSaRecord(
   const reject = (code: string, field: string, message: string): Rejection => ({
     index,
     code,
-    field: `${options.fieldPrefix}[${index}]${field ? `.${field}` : ''}`,
+    field: options.fieldPrefix ? `${options.fieldPrefix}[${index}]${field ? `.${field}` : ''}` : field,
     message,
   });
   if (!isObject(raw)) return reject('EVENT_NOT_OBJECT', '', 'each record must be a JSON object');

@@ -33,7 +33,8 @@ export const COLLECTOR_ERRORS = {
   },
   SA_PROJECT_MISMATCH: {
     status: 401,
-    message: 'The ?project= of the Sensors Analytics server_url must be the id of the app the token belongs to',
+    message:
+      'The ?project= of the Sensors Analytics server_url must be the id of the app the token belongs to',
   },
   SA_DATA_MISSING: {
     status: 400,

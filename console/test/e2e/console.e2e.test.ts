@@ -56,7 +56,8 @@ describe('login and shell', () => {
 
     const page2 = await as('union.analyst');
     await expect(page2.getByTestId('whoami').textContent()).resolves.toContain('union.analyst');
-    await expect(page2.getByTestId('app-picker').inputValue()).resolves.toBe(cs.appId);
+    // The app list loads after the shell: the picker settles on the only app.
+    await expect.poll(() => page2.getByTestId('app-picker').inputValue()).toBe(cs.appId);
     // The org picker lists the caller's whole subtree: the union, 12 offices, ~110 banks, branches.
     const options = await page2.getByTestId('org-picker').locator('option').count();
     expect(options).toBeGreaterThan(110);
@@ -73,7 +74,7 @@ describe('the shipped overview board', () => {
     const started = Date.now();
     await page.goto(href);
     await page.locator('.recharts-surface').first().waitFor({ timeout: 60_000 });
-    metrics.timeToFirstChartMs = Date.now() - started;
+    metrics.timeToFirstChartColdMs = Date.now() - started;
     await expect(page.getByTestId('dashboard-card').count()).resolves.toBe(8);
     // Every card settles: a chart/number or an explicit state, never a blank.
     await page.waitForFunction(
@@ -84,6 +85,16 @@ describe('the shipped overview board', () => {
       },
     );
     await screenshot(page, '02-overview-board');
+    // Warm: a fresh page load (assets cached by the browser, API answers by its cache), 3 times.
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now();
+      await page.reload();
+      await page.locator('.recharts-surface').first().waitFor({ timeout: 60_000 });
+      warm.push(Date.now() - t0);
+    }
+    metrics.timeToFirstChartWarmMs = warm;
+    metrics.timeToFirstChartWarmMedianMs = [...warm].sort((a, b) => a - b)[1];
   }, 120_000);
 });
 

@@ -38,7 +38,13 @@ export async function startConsoleStack(options: { events: number; days: number 
       concurrency: 4,
     });
     const config: ApiConfig = testConfig({ port: 0 });
-    api = await buildApp({ config, clickhouse: stack.clickhouse, metadata: stack.metadata, logger: false });
+    // Errors only: a 5xx in a browser test is then explained in the test output.
+    api = await buildApp({
+      config,
+      clickhouse: stack.clickhouse,
+      metadata: stack.metadata,
+      logger: { level: 'error' },
+    });
     const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
     server = await startConsoleServer(
       { port: 0, host: '127.0.0.1', apiUrl: new URL(apiUrl), root: CONSOLE_ROOT },

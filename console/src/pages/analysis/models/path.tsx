@@ -1,14 +1,41 @@
 // Paths (用户路径): session paths as a Sankey (one column per step; node = event, or event +
 // property value when split), the links table with sessions and users, and drop-off per node.
+import { useQuery } from '@tanstack/react-query';
 import { ResponsiveContainer, Sankey, Tooltip } from 'recharts';
 import type { PathResult } from '../../../../../analytics-api/src/models/path/schema.ts';
+import { catalogEventsQuery } from '../../../api/queries.ts';
+import { useScope } from '../../../app/scope.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import type { ModelView, Query } from '../model-view.ts';
 
-const nodeName = (key: string) => (key === '$others' ? '其他' : key.replace('\u001f', ': '));
+const nodeName = (key: string, names?: ReadonlyMap<string, string>) => {
+  if (key === '$others') return '其他';
+  const [event = key, value] = key.split('\u001f');
+  const shown = names?.get(event) || event;
+  return value === undefined ? shown : `${shown}: ${value}`;
+};
+
+/** A Sankey node with its label beside it (recharts draws bare rectangles by default). */
+function LabelledNode(props: {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  payload?: { name?: string };
+}) {
+  const { x = 0, y = 0, width = 0, height = 0, payload } = props;
+  return (
+    <g>
+      <rect x={x} y={y} width={width} height={height} fill="#0072B2" />
+      <text x={x + width + 4} y={y + height / 2} fontSize={11} dominantBaseline="middle" fill="#1b1f24">
+        {payload?.name}
+      </text>
+    </g>
+  );
+}
 
 function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
   const { t, lang } = useI18n();
@@ -63,10 +90,13 @@ function Result({ result, compact }: { query: Query; result: unknown; compact?: 
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as PathResult;
+  const { appId } = useScope();
+  const catalog = useQuery(catalogEventsQuery(appId)).data ?? [];
+  const names = new Map(catalog.map((e) => [e.name, e.displayName]));
   const index = new Map<string, number>();
   const nodes = r.nodes.map((n, i) => {
     index.set(`${n.level}|${n.key}`, i);
-    return { name: `${n.level}. ${nodeName(n.key)}` };
+    return { name: `${n.level}. ${nodeName(n.key, names)}` };
   });
   const links = r.links
     .map((l) => ({
@@ -87,7 +117,7 @@ function Result({ result, compact }: { query: Query; result: unknown; compact?: 
               data={{ nodes, links }}
               nodePadding={18}
               link={{ stroke: '#56B4E9' }}
-              node={{ fill: '#0072B2' }}
+              node={<LabelledNode />}
               margin={{ right: 160 }}
             >
               <Tooltip formatter={(v) => i18n.exact(Number(v))} />
@@ -106,8 +136,8 @@ function Result({ result, compact }: { query: Query; result: unknown; compact?: 
           { header: t('col.users'), kind: 'number' },
         ]}
         rows={r.links.map((l) => [
-          `${l.level}. ${nodeName(l.source)}`,
-          `${l.level + 1}. ${nodeName(l.target)}`,
+          `${l.level}. ${nodeName(l.source, names)}`,
+          `${l.level + 1}. ${nodeName(l.target, names)}`,
           l.sessions,
           l.users,
         ])}
@@ -122,7 +152,7 @@ function Result({ result, compact }: { query: Query; result: unknown; compact?: 
             { header: t('col.users'), kind: 'number' },
             { header: t('col.dropOff'), kind: 'number' },
           ]}
-          rows={r.nodes.map((n) => [`${n.level}. ${nodeName(n.key)}`, n.sessions, n.users, n.dropOff])}
+          rows={r.nodes.map((n) => [`${n.level}. ${nodeName(n.key, names)}`, n.sessions, n.users, n.dropOff])}
         />
       )}
     </>

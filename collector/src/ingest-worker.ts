@@ -55,6 +55,7 @@ health.listen(config.port, config.host);
 const stop = async () => {
   health.close();
   await worker.stop();
+  await profiles.close();
   await persons.close();
   await clickhouse.close();
   await metadata.close();

@@ -38,6 +38,7 @@ export async function createSink(config: SinkConfig, metadata: MetadataDb): Prom
     ...sink,
     async close() {
       await sink.close();
+      await profiles.close();
       await persons.close();
       await clickhouse.close();
     },

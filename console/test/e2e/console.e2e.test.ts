@@ -190,6 +190,30 @@ describe('online now and metadata', () => {
   }, 60_000);
 });
 
+describe('metadata management', () => {
+  it('an admin gives an event a display name and hides one; pickers follow', async () => {
+    const admin = await as('admin');
+    await admin.goto('/metadata');
+    const table = admin.getByTestId('metadata-table');
+    await table.waitFor();
+    await admin.getByRole('button', { name: '编辑 transfer', exact: true }).click();
+    await admin.getByLabel('显示名 transfer').fill('转账（测试）');
+    await admin.getByLabel('描述 transfer').fill('客户发起的转账');
+    await admin.getByRole('button', { name: '保存' }).click();
+    await table.locator('tr', { hasText: '转账（测试）' }).waitFor();
+    await admin.getByRole('button', { name: '编辑 bill_pay', exact: true }).click();
+    await admin.getByLabel('隐藏 bill_pay').check();
+    await admin.getByRole('button', { name: '保存' }).click();
+    await table.locator('tr.muted', { hasText: 'bill_pay' }).waitFor();
+    await screenshot(admin, '22-metadata-edited');
+    // The event analysis picker offers the display name and leaves the hidden event out.
+    await admin.goto('/analysis/events');
+    const picker = admin.getByLabel('事件 A');
+    await picker.locator('option', { hasText: '转账（测试） (transfer)' }).waitFor({ state: 'attached' });
+    expect(await picker.locator('option').allTextContents()).not.toContain('bill_pay');
+  }, 60_000);
+});
+
 describe('saved analyses and dashboards across tiers', () => {
   const appStarts = async (bankCode?: string) => {
     const rows = await cs.stack.clickhouse

@@ -103,10 +103,15 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
   // A touchpoint is valid for conversion c when it lies in [c - lookback, c], and, with a key event,
   // a key event lies between it and c (linked to c when there is a link property); without a key
   // event the link property ties the touchpoint itself to c.
+  // "Some key event between x and c" is "x no later than c's last (linked) key event", computed
+  // once per conversion: a lambda over touchpoints must not capture the keys array (ClickHouse
+  // would copy it per touchpoint).
   let valid = `x.1 >= c.1 - ${lookback} AND x.1 <= c.1`;
+  let lastKey = 'toInt64(-1)';
   if (keyName) {
     const linked = q.linkProperty ? " AND c.2 != '' AND k.2 = c.2" : '';
-    valid += ` AND arrayExists(k -> k.1 >= x.1 AND k.1 <= c.1${linked}, keys)`;
+    lastKey = `arrayMax(arrayConcat([toInt64(-1)], arrayMap(k -> k.1, arrayFilter(k -> k.1 <= c.1${linked}, keys))))`;
+    valid += ' AND x.1 <= last_key';
   } else if (q.linkProperty) {
     valid += " AND c.2 != '' AND x.3 = c.2";
   }
@@ -136,6 +141,7 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
         HAVING countIf(conv) > 0
       )
       ARRAY JOIN convs AS c
+      ARRAY JOIN [${lastKey}] AS last_key
       ARRAY JOIN [arrayFilter(x -> ${valid}, touches)] AS valid
     )
     ARRAY JOIN credits.1 AS tkey, credits.2 AS i, credits.3 AS fresh, credits.4 AS w

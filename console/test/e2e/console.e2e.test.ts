@@ -312,6 +312,6 @@ describe('bundle', () => {
     metrics.initialBundleFiles = files;
     expect(files.length).toBeGreaterThan(0);
     // Budget: React, React Query and the shell; charts and pages load per route.
-    expect(gzipBytes).toBeLessThan(150 * 1024);
+    expect(gzipBytes).toBeLessThan(120 * 1024);
   });
 });

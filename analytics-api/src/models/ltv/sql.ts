@@ -13,6 +13,9 @@ import { groupKeySql } from '../common/group-by-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import type { LtvQuery } from './schema.ts';
 
+/** Per-person memory bound: the earliest value events kept per person (range + N days). */
+export const MAX_VALUE_EVENTS = 5000;
+
 /** Rows: (cohort 'YYYY-MM-DD', gkey, off, n, s); off = -1 is the cohort's customers (n). */
 export function ltvSql(ctx: AnalysisContext<LtvQuery>): string {
   const q = ctx.query;
@@ -69,7 +72,7 @@ export function ltvSql(ctx: AnalysisContext<LtvQuery>): string {
                toInt64(argMinIf(d, t, ini)) AS first_day,
                argMinIf(dd, t, ini) AS first_date,
                argMinIf(gkey, (t, gkey), ini) AS gkey,
-               groupArrayIf((t, d, v), val) AS vals
+               groupArraySortedIf(${MAX_VALUE_EVENTS})((t, d, v), val) AS vals
         FROM (${source})
         GROUP BY person
         HAVING countIf(ini) > 0

@@ -109,8 +109,16 @@ export function referenceAttribution(
   const credit = new Map<string, { touched: number; c: Record<Model, number>; v: Record<Model, number> }>();
   const attributed = { conversions: 0, value: 0 };
   const unattributed = { conversions: 0, value: 0 };
-  for (const { convs, touches, keys } of persons.values()) {
-    touches.sort((a, b) => a.t - b.t || bytes(a.key, b.key));
+  for (const person of persons.values()) {
+    // The engine's per-person bound: the earliest 1000 conversions, 2000 touchpoints / key events.
+    const byTime = (a: Touch, b: Touch) => a.t - b.t || bytes(a.key, b.key) || bytes(a.link, b.link);
+    const touches = person.touches.sort(byTime).slice(0, 2000);
+    const keys = person.keys.sort(byTime).slice(0, 2000);
+    const convs = person.convs
+      .sort(
+        (a, b) => a.time - b.time || bytes(linkOf(a), linkOf(b)) || conversionValue(a) - conversionValue(b),
+      )
+      .slice(0, 1000);
     for (const c of convs) {
       const cLink = linkOf(c);
       const v = conversionValue(c);

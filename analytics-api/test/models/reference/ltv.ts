@@ -86,9 +86,14 @@ export function referenceLtv(
     const t0 = first.e.time;
     const day0 = dayOf(t0);
     const daily = new Array(days).fill(0);
-    for (const e of events) {
-      if (e.event !== q.valueEvent.event || e.time < t0 || e.time >= valueEnd) continue;
-      if (!ref.matchesAll(e, q.valueEvent.filters)) continue;
+    // The engine's per-person bound: the earliest 5000 value events of the window.
+    const values = events
+      .filter((e) => e.event === q.valueEvent.event && e.time >= start && e.time < valueEnd)
+      .filter((e) => ref.matchesAll(e, q.valueEvent.filters))
+      .sort((a, b) => a.time - b.time)
+      .slice(0, 5000);
+    for (const e of values) {
+      if (e.time < t0) continue;
       const offset = Math.round(dayOf(e.time).diff(day0, 'days').days);
       if (offset > days - 1) continue;
       const v = ref.value(e, 'event', q.valueProperty);

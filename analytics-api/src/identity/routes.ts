@@ -145,11 +145,13 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const b = request.body;
       await requireApp(b.appId);
-      const [personId] = (await store.ensurePersons(b.appId, 'customer', [b.loginId])).values();
-      const existing = await currentProfile(app.clickhouse, b.appId, personId!);
+      const known = await findPerson(pool, b.appId, { loginId: b.loginId });
+      const existing = known ? await currentProfile(app.clickhouse, b.appId, known.personId) : null;
       const bank = b.bankCode ?? existing?.bankCode ?? '';
       const branch = b.bankCode ? (b.branchCode ?? '') : (existing?.branchCode ?? '');
       if (!orgInScope(request.orgScope, bank, branch)) throw new ApiError('CUSTOMER_NOT_FOUND');
+      // Created only now, so a refused caller leaves no trace of the login id.
+      const [personId] = (await store.ensurePersons(b.appId, 'customer', [b.loginId])).values();
       const now = Date.now();
       const row = toOpRow(
         b.appId,

@@ -46,6 +46,23 @@ export async function describePersons(
   return out;
 }
 
+/** Existing (not deleted) customer persons by login id; creates nothing. */
+export async function findCustomers(
+  pool: Pool,
+  appId: string,
+  loginIds: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < loginIds.length; i += CHUNK) {
+    const [rows] = await pool.query<RowDataPacket[]>(
+      "SELECT id, external_id FROM persons WHERE app_id = ? AND kind = 'customer' AND external_id IN (?) AND deleted_at IS NULL",
+      [appId, loginIds.slice(i, i + CHUNK)],
+    );
+    for (const r of rows) out.set(String(r.external_id), Number(r.id));
+  }
+  return out;
+}
+
 /** Device persons attributed to each customer given (customer id -> device person ids). */
 export async function devicesOf(
   pool: Pool,

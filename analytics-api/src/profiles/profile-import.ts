@@ -9,8 +9,9 @@ import type { Pool } from 'mysql2/promise';
 import { createPersonStore } from '../identity/person-store.ts';
 import type { OrgScope } from '../permissions/org-scope.ts';
 import { currentOrgOf } from './current-org.ts';
+import { findCustomers } from './membership.ts';
 import { orgInScope } from './org-in-scope.ts';
-import { parseProfileCsv, type Rejection } from './profile-csv.ts';
+import { type ProfileLine, parseProfileCsv, type Rejection } from './profile-csv.ts';
 import type { ProfileFolder } from './profile-folder.ts';
 import { insertOps, storedUuids, toOpRow } from './server-ops.ts';
 
@@ -48,18 +49,14 @@ export async function importProfiles(
 ): Promise<ImportSummary> {
   const { lines, rejected } = parseProfileCsv(csv);
   const rejections = [...rejected];
-  const store = createPersonStore(deps.pool);
-  const persons = new Map<string, number>();
-  const ids = [...new Set(lines.map((l) => l.customerId))];
-  for (let i = 0; i < ids.length; i += 1000)
-    for (const [k, v] of await store.ensurePersons(appId, 'customer', ids.slice(i, i + 1000)))
-      persons.set(k, v);
-  const currentOrg = await currentOrgOf(deps.clickhouse, appId, [...persons.values()]);
+  const known = await findCustomers(deps.pool, appId, [...new Set(lines.map((l) => l.customerId))]);
+  const currentOrg = await currentOrgOf(deps.clickhouse, appId, [...known.values()]);
 
-  const rows: ProfileOpRow[] = [];
+  // Scope first, persons second: a refused line must not create its customer.
+  const accepted: Array<{ index: number; line: ProfileLine }> = [];
   for (const [index, l] of lines.entries()) {
-    const personId = persons.get(l.customerId)!;
-    const existing = currentOrg.get(personId);
+    const personId = known.get(l.customerId);
+    const existing = personId === undefined ? undefined : currentOrg.get(personId);
     // The org the line puts the customer in, or the one they are in now.
     const bank = l.bankCode || existing?.bankCode || '';
     const branch = l.bankCode ? l.branchCode : (existing?.branchCode ?? '');
@@ -71,6 +68,18 @@ export async function importProfiles(
       });
       continue;
     }
+    accepted.push({ index, line: l });
+  }
+  const store = createPersonStore(deps.pool);
+  const persons = new Map<string, number>();
+  const ids = [...new Set(accepted.map((a) => a.line.customerId))];
+  for (let i = 0; i < ids.length; i += 1000)
+    for (const [k, v] of await store.ensurePersons(appId, 'customer', ids.slice(i, i + 1000)))
+      persons.set(k, v);
+
+  const rows: ProfileOpRow[] = [];
+  for (const { index, line: l } of accepted) {
+    const personId = persons.get(l.customerId)!;
     const content = JSON.stringify([l.bankCode, l.branchCode, Object.entries(l.properties).sort()]);
     rows.push(
       toOpRow(

@@ -13,7 +13,8 @@ import { groupKeySql } from '../common/group-by-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import type { LtvQuery } from './schema.ts';
 
-/** Per-person memory bound: the earliest value events kept per person (range + N days). */
+/** Per-person memory bound: at most this many value events per person (range + N days) are kept
+ *  (groupArray(N): beyond N an unspecified N, only robots get there). */
 export const MAX_VALUE_EVENTS = 5000;
 
 /** Rows: (cohort 'YYYY-MM-DD', gkey, off, n, s); off = -1 is the cohort's customers (n). */
@@ -72,7 +73,7 @@ export function ltvSql(ctx: AnalysisContext<LtvQuery>): string {
                toInt64(argMinIf(d, t, ini)) AS first_day,
                argMinIf(dd, t, ini) AS first_date,
                argMinIf(gkey, (t, gkey), ini) AS gkey,
-               groupArraySortedIf(${MAX_VALUE_EVENTS})((t, d, v), val) AS vals
+               groupArrayIf(${MAX_VALUE_EVENTS})((t, d, v), val) AS vals
         FROM (${source})
         GROUP BY person
         HAVING countIf(ini) > 0

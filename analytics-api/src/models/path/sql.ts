@@ -1,8 +1,8 @@
 // SQL of path analysis, ONE scan of the events:
 // 1. events of the app/range (pre-filtered by the included names), each as (t, node, is anchor);
-// 2. per (person, day in the zone) -- or per (person, session id) -- the earliest
-//    MAX_SEQUENCE_EVENTS tuples (the latest ones for anchor "end") with groupArraySorted, so one
-//    person's state never grows past that many events however long the range or busy the person;
+// 2. per (person, day in the zone) -- or per (person, session id) -- at most MAX_SEQUENCE_EVENTS
+//    tuples (groupArray(N)), so one person's state never grows past that many events per day
+//    however long the range or busy the person;
 //    sessions are cut at gaps > timeout with arraySplit (never a self-join or window over events);
 //    lambdas never capture a whole array (ClickHouse would copy it once per element, O(n^2)):
 //    gaps come from arrayDifference, "previous node" from a shifted copy;
@@ -91,13 +91,10 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
         columns: { skey },
       })}))`
     : events;
-  // "end" keeps the latest events of a long day (the last anchor is what matters), the others
-  // keep the earliest; either way the kept tuples are re-sorted by (t, node, anchor).
-  const cap = Number(MAX_SEQUENCE_EVENTS);
-  const kept =
-    anchor === 'end'
-      ? `arraySort(arrayMap(x -> (-x.1, x.2, x.3), groupArraySorted(${cap})((-t, node, anchor))))`
-      : `groupArraySorted(${cap})((t, node, anchor))`;
+  // At most MAX_SEQUENCE_EVENTS tuples per group (groupArray(N): bounded state, twice as fast as
+  // groupArraySorted(N) on the bench data; past N, which N are kept is unspecified -- robots only),
+  // sorted by (t, node, anchor).
+  const kept = `arraySort(groupArray(${Number(MAX_SEQUENCE_EVENTS)})((t, node, anchor)))`;
   const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
   const sessions = bySessionId
     ? '[seq]'

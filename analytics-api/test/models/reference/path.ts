@@ -100,7 +100,9 @@ export function referencePath(
   const paths: { person: number; path: string[] }[] = [];
   for (const { person, steps } of groups.values()) {
     steps.sort((a, b) => a.t - b.t || bytes(a.node, b.node) || a.anchor - b.anchor);
-    const kept = anchor === 'end' ? steps.slice(-MAX_SEQUENCE) : steps.slice(0, MAX_SEQUENCE);
+    // The engine holds at most MAX_SEQUENCE events per group (which ones past that is unspecified;
+    // generated data stays far below).
+    const kept = steps.slice(0, MAX_SEQUENCE);
     const sessions: Step[][] = [];
     for (const s of kept) {
       const current = sessions[sessions.length - 1];

@@ -110,7 +110,10 @@ export function createPersonResolver(deps: PersonResolverDeps): ClosablePersonRe
       for (const [distinctId, first] of inForce) {
         const before = previous.get(distinctId);
         if (before !== undefined && before !== first.customerPersonId) refold(appId, before);
-        refold(appId, devices.get(distinctId)!);
+        // A device whose owner is new or changed moves its profile into the owner's. (A restarted
+        // worker re-reads unchanged owners; their overrides are rewritten below, which heals an
+        // override lost to a crash between the MySQL write and this insert, but not refolded.)
+        if (before !== first.customerPersonId) refold(appId, devices.get(distinctId)!);
         firstLogins.set(`${appId}\u0000${distinctId}`, first);
         attributions.push({
           appId,

@@ -20,14 +20,23 @@ export function createPersonStore(pool: Pool) {
   ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     if (externalIds.length === 0) return ids;
-    await pool.query<ResultSetHeader>('INSERT IGNORE INTO persons (app_id, kind, external_id) VALUES ?', [
-      externalIds.map((id) => [appId, kind, id]),
-    ]);
-    const [rows] = await pool.query<RowDataPacket[]>(
-      'SELECT external_id, id FROM persons WHERE app_id = ? AND kind = ? AND external_id IN (?)',
-      [appId, kind, externalIds],
-    );
-    for (const row of rows) ids.set(String(row.external_id), Number(row.id));
+    const select = async (list: readonly string[]) => {
+      const [rows] = await pool.query<RowDataPacket[]>(
+        'SELECT external_id, id FROM persons WHERE app_id = ? AND kind = ? AND external_id IN (?)',
+        [appId, kind, list],
+      );
+      for (const row of rows) ids.set(String(row.external_id), Number(row.id));
+    };
+    // Read first: after a worker restart nearly every id exists, and a SELECT is far cheaper
+    // than an INSERT IGNORE that collides on every row.
+    await select(externalIds);
+    const missing = externalIds.filter((id) => !ids.has(id));
+    if (missing.length > 0) {
+      await pool.query<ResultSetHeader>('INSERT IGNORE INTO persons (app_id, kind, external_id) VALUES ?', [
+        missing.map((id) => [appId, kind, id]),
+      ]);
+      await select(missing);
+    }
     return ids;
   }
 
@@ -47,21 +56,35 @@ export function createPersonStore(pool: Pool) {
     // to a late, earlier login. Another worker may change an owner between this read and the
     // write below; then that customer is refolded with its next activity instead.
     const [before] = await pool.query<RowDataPacket[]>(
-      'SELECT distinct_id, customer_person_id FROM device_first_logins WHERE app_id = ? AND distinct_id IN (?)',
+      'SELECT distinct_id, customer_person_id, login_time FROM device_first_logins WHERE app_id = ? AND distinct_id IN (?)',
       [appId, distinctIds],
     );
-    for (const row of before) previous.set(String(row.distinct_id), Number(row.customer_person_id));
+    const known = new Map<string, FirstLogin>();
+    for (const row of before) {
+      previous.set(String(row.distinct_id), Number(row.customer_person_id));
+      known.set(String(row.distinct_id), {
+        customerPersonId: Number(row.customer_person_id),
+        loginTime: Number(row.login_time),
+      });
+    }
+    // Only logins earlier than the one stored can change anything (after a restart, most can't).
+    const earlier = logins.filter((l) => {
+      const k = known.get(l.distinctId);
+      return !k || l.loginTime < k.loginTime;
+    });
+    for (const [distinctId, first] of known) result.set(distinctId, first);
+    if (earlier.length === 0) return { inForce: result, previous };
     // One statement: an earlier login replaces a later one, a later one changes nothing.
     await pool.query(
       `INSERT INTO device_first_logins (app_id, distinct_id, customer_person_id, login_time) VALUES ?
        ON DUPLICATE KEY UPDATE
          customer_person_id = IF(VALUES(login_time) < login_time, VALUES(customer_person_id), customer_person_id),
          login_time = LEAST(login_time, VALUES(login_time))`,
-      [logins.map((l) => [appId, l.distinctId, l.customerPersonId, l.loginTime])],
+      [earlier.map((l) => [appId, l.distinctId, l.customerPersonId, l.loginTime])],
     );
     const [rows] = await pool.query<RowDataPacket[]>(
       'SELECT distinct_id, customer_person_id, login_time FROM device_first_logins WHERE app_id = ? AND distinct_id IN (?)',
-      [appId, distinctIds],
+      [appId, [...new Set(earlier.map((l) => l.distinctId))]],
     );
     for (const row of rows) {
       result.set(String(row.distinct_id), {

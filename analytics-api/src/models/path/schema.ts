@@ -5,7 +5,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { commonQueryProperties, EventSelectorSchema, ResultMetaSchema } from '../common/query-schema.ts';
 
-/** The most events of one session sequence the engine reads (see sql.ts); later ones are ignored. */
+/** Per customer, the most events per day of the range the engine holds (see sql.ts). */
 export const MAX_SEQUENCE_EVENTS = 500;
 export const END_NODE = '';
 

@@ -1,9 +1,9 @@
 // SQL of path analysis, ONE scan of the events:
 // 1. events of the app/range (pre-filtered by the included names), each as (t, node, is anchor);
-// 2. per (person, day in the zone) -- or per (person, session id) -- at most MAX_SEQUENCE_EVENTS
-//    tuples (groupArray(N)), so one person's state never grows past that many events per day
-//    however long the range or busy the person;
-//    sessions are cut at gaps > timeout with arraySplit (never a self-join or window over events);
+// 2. per person, at most MAX_SEQUENCE_EVENTS tuples per day of the range (groupArray(N)), so one
+//    person's state never grows past that many events a day however busy the person;
+//    sessions are cut at day (or session id) changes and gaps > timeout with arraySplit (never a
+//    self-join or a window over events);
 //    lambdas never capture a whole array (ClickHouse would copy it once per element, O(n^2)):
 //    gaps come from arrayDifference, "previous node" from a shifted copy;
 // 3. per session the path (anchor cut, repeats collapsed, depth + 1 nodes kept to know whether it
@@ -91,14 +91,21 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
         columns: { skey },
       })}))`
     : events;
-  // At most MAX_SEQUENCE_EVENTS tuples per group (groupArray(N): bounded state, twice as fast as
-  // groupArraySorted(N) on the bench data; past N, which N are kept is unspecified -- robots only),
-  // sorted by (t, node, anchor).
-  const kept = `arraySort(groupArray(${Number(MAX_SEQUENCE_EVENTS)})((t, node, anchor)))`;
+  // ONE group per person (not per person and day: ~15x fewer groups, measured 4x faster on the
+  // bench data), holding at most MAX_SEQUENCE_EVENTS per day of the range (groupArray(N): bounded
+  // state; past N, which N are kept is unspecified -- robots only), sorted by (t, node, anchor) --
+  // by session id first in session-id mode, where one customer's sessions may interleave.
+  const days = Math.max(1, Math.round((ctx.range.endMs - ctx.range.startMs) / 86_400_000));
+  const cap = Number(MAX_SEQUENCE_EVENTS) * days;
+  const order = bySessionId ? 'x -> (x.4, x.1, x.2, x.3)' : 'x -> (x.1, x.2, x.3)';
+  const kept = `arraySort(${order}, groupArray(${cap})((t, node, anchor, skey)))`;
   const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
+  // A session starts where the day (or session id) changes, or after a gap > timeout.
+  const keys = 'arrayMap(x -> x.4, seq)';
+  const keyChanged = `arrayMap((k, previous) -> k != previous, ${keys}, arrayPushFront(arrayPopBack(${keys}), seq[1].4))`;
   const sessions = bySessionId
-    ? '[seq]'
-    : `arraySplit((x, gap) -> gap > ${timeoutMs}, seq, arrayDifference(arrayMap(x -> x.1, seq)))`;
+    ? `arraySplit((x, changed) -> changed, seq, ${keyChanged})`
+    : `arraySplit((x, changed, gap) -> changed OR gap > ${timeoutMs}, seq, ${keyChanged}, arrayDifference(arrayMap(x -> x.1, seq)))`;
   const cut =
     anchor === 'start'
       ? 'arraySlice(s, arrayFirstIndex(x -> x.3 = 1, s))'
@@ -116,9 +123,9 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
       FROM (
         SELECT person, ${sessions} AS sessions
         FROM (
-          SELECT person, skey, ${kept} AS seq
+          SELECT person, ${kept} AS seq
           FROM (${source})
-          GROUP BY person, skey
+          GROUP BY person
         )
       )
       ARRAY JOIN sessions AS s

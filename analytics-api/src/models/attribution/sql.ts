@@ -92,7 +92,7 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
     value = `if(${p.isSet}, ${p.number}, 0)`;
   }
   const lookbackMs = (q.lookbackDays ?? 7) * DAY_MS;
-  const source = eventSourceSql(ctx, {
+  const events = eventSourceSql(ctx, {
     events: [target, ...touchNames, ...(keyName ? [keyName] : [])],
     startMs: ctx.range.startMs - lookbackMs,
     columns: {
@@ -103,6 +103,10 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
       v: `toFloat64(${value})`,
     },
   });
+  // Only customers who converted need their touchpoints gathered: a semi-join on the converters
+  // (a cheap read of the target event, which is in the sort key) drops everyone else's rows first.
+  const converters = eventSourceSql(ctx, { events: [target], where: [convCond] });
+  const source = `SELECT * FROM (${events}) WHERE person IN (SELECT person FROM (${converters}))`;
   const lookback = params.add(lookbackMs, 'Int64');
   const halfLife = params.add((q.halfLifeDays ?? 7) * DAY_MS, 'Float64');
   // A touchpoint is valid for conversion c when it lies in [c - lookback, c], and, with a key event,

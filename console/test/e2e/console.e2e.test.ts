@@ -269,6 +269,26 @@ describe('saved analyses and dashboards across tiers', () => {
     expect(b001).toBeLessThan(all);
     expect(await boardTotal(union, 'E2E 全省看板')).toBe(all);
     await screenshot(union, '31-board-union');
+    // The org picker narrows every card: the union looking at B001 sees B001's figure.
+    await union.getByTestId('org-picker').selectOption('B001');
+    const figure = union
+      .getByTestId('dashboard-card')
+      .filter({ hasText: '启动次数' })
+      .getByTestId('result-table')
+      .locator('tbody tr')
+      .first()
+      .locator('td.num')
+      .last();
+    await expect
+      .poll(async () => Number(await figure.getAttribute('data-value')), { timeout: 60_000 })
+      .toBe(b001);
+    await union.getByTestId('org-picker').selectOption('U00');
+    // Layout: the owner widens the card and saves; the board keeps it.
+    await union.getByLabel('宽度').first().selectOption('4');
+    await union.getByRole('button', { name: '保存看板设置' }).click();
+    await union.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    await union.reload();
+    await union.locator('.grid > .span-4').first().waitFor();
 
     const bank = await as('b001.analyst');
     expect(await boardTotal(bank, 'E2E 全省看板')).toBe(b001);

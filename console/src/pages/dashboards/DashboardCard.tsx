@@ -12,16 +12,24 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { urlFor } from '../analysis/url-query.ts';
 import { CARD_VIEWS } from './card-views.ts';
 
+export interface CardEdit {
+  readonly width: number;
+  setWidth(width: number): void;
+  move(delta: -1 | 1): void;
+  remove(): void;
+}
+
 export function DashboardCard({
   analysis,
   range,
   refreshMs,
-  onRemove,
+  edit,
 }: {
   analysis: SavedAnalysis;
   range: { from: string; to: string };
   refreshMs: number | false;
-  onRemove?: () => void;
+  /** Layout controls, for staff of the owning node only. */
+  edit?: CardEdit;
 }) {
   const { t } = useI18n();
   const scope = useScope();
@@ -47,10 +55,38 @@ export function DashboardCard({
             {t('board.openAnalysis')}
           </Link>
         )}
-        {onRemove && (
-          <button type="button" className="small" onClick={onRemove}>
-            {t('board.removeCard')}
-          </button>
+        {edit && (
+          <span className="card-edit">
+            <button
+              type="button"
+              className="small"
+              aria-label={`${t('board.moveEarlier')}: ${analysis.name}`}
+              onClick={() => edit.move(-1)}
+            >
+              ←
+            </button>
+            <button
+              type="button"
+              className="small"
+              aria-label={`${t('board.moveLater')}: ${analysis.name}`}
+              onClick={() => edit.move(1)}
+            >
+              →
+            </button>
+            <label className="small">
+              {t('board.width')}{' '}
+              <select value={edit.width} onChange={(e) => edit.setWidth(Number(e.target.value))}>
+                {[1, 2, 3, 4].map((w) => (
+                  <option key={w} value={w}>
+                    {w}/4
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" className="small" onClick={edit.remove}>
+              {t('board.removeCard')}
+            </button>
+          </span>
         )}
       </header>
       {analysis.model === 'online-now' ? (

@@ -110,7 +110,22 @@ function Board({ board }: { board: DashboardWithAnalyses }) {
                   analysis={analysis}
                   range={resolved}
                   refreshMs={refresh > 0 ? refresh * 1000 : false}
-                  onRemove={editable ? () => setCards(cards.filter((_, j) => j !== i)) : undefined}
+                  edit={
+                    editable
+                      ? {
+                          width: card.width ?? 2,
+                          setWidth: (width) => setCards(cards.map((c, j) => (j === i ? { ...c, width } : c))),
+                          move: (delta) => {
+                            const to = i + delta;
+                            if (to < 0 || to >= cards.length) return;
+                            const next = [...cards];
+                            [next[i], next[to]] = [next[to]!, next[i]!];
+                            setCards(next);
+                          },
+                          remove: () => setCards(cards.filter((_, j) => j !== i)),
+                        }
+                      : undefined
+                  }
                 />
               </div>
             );

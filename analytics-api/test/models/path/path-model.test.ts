@@ -226,6 +226,24 @@ describe('path scenarios', () => {
     expect(linkTable(byGap)).toEqual([[1, 'buy', 'open', 1, 1]]);
   });
 
+  it("restricts a bank analyst to their bank's events", async () => {
+    const appId = await stack.load(
+      only([
+        ev(1, 'open', '2026-03-02T08:00:00Z'),
+        ev(1, 'transfer', '2026-03-02T08:01:00Z', { bankCode: 'B002' }),
+        ev(1, 'logout', '2026-03-02T08:02:00Z'),
+      ]),
+    );
+    const body = { appId, ...day, depth: 3 };
+    const union = await stack.analyse<PathResult>('path', body);
+    expect(linkTable(union)).toEqual([
+      [1, 'open', 'transfer', 1, 1],
+      [2, 'transfer', 'logout', 1, 1],
+    ]);
+    const bank = await stack.analyse<PathResult>('path', body, stack.bank);
+    expect(linkTable(bank)).toEqual([[1, 'open', 'logout', 1, 1]]);
+  });
+
   it('refuses an anchor without an event and a group-by, naming the field', async () => {
     const appId = await stack.load(only([ev(1, 'open', '2026-03-02T08:00:00Z')]));
     const noEvent = await stack.post('path', { appId, ...day, anchor: 'start' });

@@ -29,6 +29,15 @@ export async function ensureBuilt(root: string, log: (line: string) => void = co
   log('[console] building assets with vite ...');
   const started = Date.now();
   const { build } = await import('vite');
-  await build({ root, logLevel: 'warn', configFile: join(root, 'vite.config.ts') });
+  // Always the production build: a test runner sets NODE_ENV=test, which would make Vite compile
+  // development JSX and bundle React's development build (both must agree, or the page is blank).
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root, logLevel: 'warn', configFile: join(root, 'vite.config.ts') });
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
   log(`[console] built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -47,6 +47,7 @@ describe('login and shell', () => {
     const context = await browser.newContext({ baseURL: cs.console.url, locale: 'zh-CN' });
     const page = await context.newPage();
     await page.goto('/');
+    await page.getByLabel('用户名').waitFor();
     await screenshot(page, '01-login');
     await page.getByLabel('用户名').fill('union.analyst');
     await page.getByLabel('密码').fill('wrong-password-1A!');
@@ -362,6 +363,8 @@ describe('bundle', () => {
     metrics.initialBundleGzipBytes = gzipBytes;
     metrics.initialBundleFiles = files;
     expect(files.length).toBeGreaterThan(0);
+    // The production build (development JSX in a production React renders a blank page).
+    for (const f of files) expect(readFileSync(join(dist, f), 'utf8')).not.toContain('jsxDEV');
     // Budget: React, React Query and the shell; charts and pages load per route.
     expect(gzipBytes).toBeLessThan(120 * 1024);
   });

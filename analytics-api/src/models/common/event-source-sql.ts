@@ -22,6 +22,12 @@ export interface EventSourceOptions {
   readonly columns?: Readonly<Record<string, string>>;
   /** Apply the query's global filters (default true). */
   readonly globalFilters?: boolean;
+  /**
+   * Resolve persons through ID-Mapping (default true). A model that never counts or groups by
+   * person (event totals, sums) passes false and skips the overrides join; `person` is then the
+   * person at ingestion and must not be used.
+   */
+  readonly resolvePerson?: boolean;
 }
 
 const USES_PROFILE = /\bu\./;
@@ -42,8 +48,13 @@ export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions
   if (options.globalFilters !== false) conditions.push(ctx.globalFilterSql);
   conditions.push(...(options.where ?? []));
   const columns = Object.entries(options.columns ?? {}).map(([alias, expr]) => `${expr} AS ${alias}`);
+  const resolve =
+    options.resolvePerson !== false ||
+    USES_PROFILE.test(conditions.join(' ')) ||
+    Object.values(options.columns ?? {}).some((c) => USES_PROFILE.test(c));
+  const person = resolve ? 'if(po.new_person_id = 0, e.person_id, po.new_person_id)' : 'e.person_id';
   const select = [
-    'if(po.new_person_id = 0, e.person_id, po.new_person_id) AS person',
+    `${person} AS person`,
     'e.time AS time',
     'toUnixTimestamp64Milli(e.time) AS t',
     'e.event AS event',
@@ -54,8 +65,10 @@ export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions
   const profileJoin = needsProfile
     ? `\n  LEFT JOIN (${CURRENT_PROFILES_SQL}) AS u ON u.person_id = if(po.new_person_id = 0, e.person_id, po.new_person_id)`
     : '';
+  const overridesJoin = resolve
+    ? `\n  LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id`
+    : '';
   return `SELECT ${select}
-  FROM events AS e
-  LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id${profileJoin}
+  FROM events AS e${overridesJoin}${profileJoin}
   WHERE ${where}`;
 }

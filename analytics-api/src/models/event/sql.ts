@@ -62,8 +62,13 @@ export interface EventSql {
 export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
   const metrics = ctx.query.metrics.map((_, i) => metricColumns(ctx, i));
   const names = ctx.query.metrics.map((m) => m.event);
+  // Only customer counts need ID-Mapping; totals and property aggregates skip the overrides join.
+  const countsPersons = ctx.query.metrics.some(
+    (m) => m.aggregation === 'users' || m.aggregation === 'per_user',
+  );
   const source = eventSourceSql(ctx, {
     events: names.includes(ANY_EVENT) ? 'any' : names,
+    resolvePerson: countsPersons,
     columns: {
       period: periodSql(ctx, 'e.time'),
       gkey: groupKeySql(ctx),

@@ -15,7 +15,7 @@ async function runFunnelPersons(ctx: AnalysisContext<FunnelPersonsQuery>) {
   if (status === 'dropped' && step === 1) {
     throw new ApiError('VALIDATION_FAILED', 'nobody drops off before step 1', 'step');
   }
-  const { persons } = funnelSql(ctx);
+  const { persons } = funnelSql(ctx, { withLoginId: true });
   const condition = status === 'reached' ? `level >= ${step}` : `level = ${step - 1}`;
   const rows = await ctx.rows<{ personId: string; loginId: string; total: number }>(`
     SELECT toString(person) AS personId, login_id AS loginId, count() OVER () AS total

@@ -1,10 +1,10 @@
-// `pnpm bench:query [--events N] [--runs R]`: every analysis model through the real API (auth,
+// `pnpm bench:query [--events N] [--runs R] [--only funnel,retention]`: every analysis model through the real API (auth,
 // validation, scope, person resolution) on generated data of N events (default 10^7; 30 days,
 // N/20 customers), on the embedded ClickHouse engine of this machine. Per model: the first run
 // (cold), then R runs with the result cache bypassed (warm: p50/p95) and one cached dashboard
 // reload. Then the reference products' query shapes on the same data, as ratios ours/theirs.
 // Data lives in .tally/bench-query/<N> and is reused by later runs. Last line: one JSON object.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '@tally/analytics-api';
@@ -32,6 +32,10 @@ function argValue(name: string, fallback: number): number {
 }
 
 const events = argValue('events', 10_000_000);
+// --only funnel,retention: run just these cases (and the comparisons of those models).
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split(',')) : null;
+const selected = (name: string) => !only || only.has(name);
 const runs = argValue('runs', 5);
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -104,6 +108,19 @@ try {
   });
   const cookie = login.cookies.find((c) => c.name.endsWith('tally_session'))!;
   const csrf = (login.json() as { csrfToken: string }).csrfToken;
+  // CPU time of the engine process (user + system, /proc ticks of 10 ms): unlike wall time it
+  // hardly moves when other work shares the machine, so it is reported next to every median.
+  const engineCpuMs = () => {
+    const fields = readFileSync(`/proc/${chdb.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  let lastCpuMs = 0;
+  const withCpu = async (run: () => Promise<number>): Promise<number> => {
+    const before = engineCpuMs();
+    const wall = await run();
+    lastCpuMs = engineCpuMs() - before;
+    return wall;
+  };
   const post = async (model: string, body: object, cache: boolean): Promise<number> => {
     const started = performance.now();
     const res = await app.inject({
@@ -122,21 +139,31 @@ try {
     return performance.now() - started;
   };
   const measure = async (run: () => Promise<number>) => {
-    const cold = await run();
+    const cold = await withCpu(run);
     const warm: number[] = [];
-    for (let i = 0; i < runs; i++) warm.push(await run());
-    return { cold_ms: round(cold), p50_ms: round(percentile(warm, 50)), p95_ms: round(percentile(warm, 95)) };
+    const cpu: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      warm.push(await withCpu(run));
+      cpu.push(lastCpuMs);
+    }
+    return {
+      cold_ms: round(cold),
+      p50_ms: round(percentile(warm, 50)),
+      p95_ms: round(percentile(warm, 95)),
+      cpu_p50_ms: round(percentile(cpu, 50)),
+    };
   };
 
   const range: BenchRange = { appId: BENCH_APP, from: BENCH_FROM, to: BENCH_TO, timeZone: 'Asia/Shanghai' };
   const models: Record<string, Record<string, number>> = {};
-  for (const bench of BENCH_CASES) {
+  for (const bench of BENCH_CASES.filter((c) => selected(c.name))) {
     const body = bench.body(range);
     const figures = await measure(() => post(bench.model, body, false));
     const cached = await post(bench.model, body, true);
     models[bench.name] = { ...figures, cached_ms: round(cached) };
     say(
-      `${bench.name.padEnd(22)} cold ${figures.cold_ms} ms, warm p50 ${figures.p50_ms} ms, p95 ${figures.p95_ms} ms, cached ${round(cached)} ms`,
+      `${bench.name.padEnd(22)} cold ${figures.cold_ms} ms, warm p50 ${figures.p50_ms} ms, p95 ${figures.p95_ms} ms, ` +
+        `engine CPU p50 ${figures.cpu_p50_ms} ms, cached ${round(cached)} ms`,
     );
   }
 
@@ -145,15 +172,21 @@ try {
   const endMs = DateTime.fromISO(BENCH_TO, { zone }).plus({ days: 1 }).toMillis();
   const comparisons: Record<string, Record<string, number>> = {};
   const compare = async (name: string, ours: () => Promise<number>, theirs: string) => {
+    if (!selected(name.split('_')[0]!)) return;
     const o = await measure(ours);
     const t = await measure(() => timeSql(theirs));
     comparisons[name] = {
       ours_p50_ms: o.p50_ms,
       theirs_p50_ms: t.p50_ms,
       ratio: Math.round((o.p50_ms / t.p50_ms) * 100) / 100,
+      ours_cpu_ms: o.cpu_p50_ms,
+      theirs_cpu_ms: t.cpu_p50_ms,
+      cpu_ratio: Math.round((o.cpu_p50_ms / Math.max(1, t.cpu_p50_ms)) * 100) / 100,
     };
+    const c = comparisons[name]!;
     say(
-      `${name.padEnd(30)} ours p50 ${o.p50_ms} ms, theirs p50 ${t.p50_ms} ms, ratio ${comparisons[name]!.ratio}`,
+      `${name.padEnd(34)} ours p50 ${o.p50_ms} ms (CPU ${o.cpu_p50_ms}), theirs ${t.p50_ms} ms (CPU ${t.cpu_p50_ms}), ` +
+        `ratio ${c.ratio} (CPU ${c.cpu_ratio})`,
     );
   };
   const funnelBody = {

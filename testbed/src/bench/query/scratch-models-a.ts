@@ -1,0 +1,156 @@
+// `pnpm bench:query [--events N] [--runs R]`: every analysis model through the real API (auth,
+// validation, scope, person resolution) on generated data of N events (default 10^7; 30 days,
+// N/20 customers), on the embedded ClickHouse engine of this machine. Per model: the first run
+// (cold), then R runs with the result cache bypassed (warm: p50/p95) and one cached dashboard
+// reload. Then the reference products' query shapes on the same data, as ratios ours/theirs.
+// Data lives in .tally/bench-query/<N> and is reused by later runs. Last line: one JSON object.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildApp } from '@tally/analytics-api';
+import type { ApiConfig } from '@tally/analytics-api/config';
+import { seedDemoOrgAndStaff } from '@tally/analytics-api/seed-demo';
+import { spawnChdbServer } from '@tally/infra/chdb-server';
+import { connectClickHouse, migrateClickHouse } from '@tally/infra/clickhouse';
+import { startMariaDb } from '@tally/infra/mariadb';
+import { connectMySql, migrateMySql } from '@tally/infra/mysql';
+import { DateTime } from 'luxon';
+import { freePort } from '../../stack/free-port.ts';
+import type { BenchRange } from './bench-case.ts';
+import { FUNNEL_STEPS, FUNNEL_WINDOW_MINUTES } from './cases/funnel.ts';
+import { BENCH_CASES } from './cases/index.ts';
+import { BENCH_APP, BENCH_FROM, BENCH_TO, ensureBenchData } from './generate-data.ts';
+import { openPanelFunnelSql, openPanelRetentionSql, postHogFunnelSql } from './reference-shapes.ts';
+
+const say = (line: string) => console.error(`[bench:query] ${line}`);
+
+function argValue(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  return v;
+}
+
+const events = argValue('events', 10_000_000);
+const runs = argValue('runs', 5);
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const round = (v: number) => Math.round(v);
+
+const home = process.env.BENCH_HOME ?? '/tmp/models-a-bench/10000000';
+mkdirSync(home, { recursive: true });
+const scratch = mkdtempSync(join(tmpdir(), 'tally-bench-query-'));
+const stops: Array<() => Promise<void>> = [];
+
+try {
+  say(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 1024 ** 3)} GiB`);
+  const chdb = await spawnChdbServer({
+    dataDir: join(home, 'clickhouse'),
+    port: await freePort(),
+    user: 'tally',
+    password: 'bench',
+  });
+  stops.push(() => chdb.stop());
+  const clickhouse = connectClickHouse({
+    url: chdb.url,
+    username: 'tally',
+    password: 'bench',
+    database: 'tally',
+    requestTimeoutMs: 3_600_000,
+  });
+  stops.push(() => clickhouse.close());
+  await migrateClickHouse(clickhouse);
+  const mariadb = await startMariaDb({
+    dataDir: join(scratch, 'mariadb'),
+    port: await freePort(),
+    password: 'bench',
+  });
+  stops.push(() => mariadb.stop());
+  const metadata = connectMySql({ url: mariadb.url });
+  stops.push(() => metadata.close());
+  await migrateMySql(metadata.pool);
+  await seedDemoOrgAndStaff(metadata);
+
+  await ensureBenchData(clickhouse, events, say);
+
+  const config: ApiConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    clickhouse: {
+      url: chdb.url,
+      username: 'tally',
+      password: 'bench',
+      database: 'tally',
+      maxExecutionTimeS: 300,
+    },
+    mysqlUrl: mariadb.url,
+    secretKeys: [{ id: 'bench', key: Buffer.alloc(32, 7) }],
+    identifierKeyId: 'bench',
+    session: { ttlS: 86_400, idleTtlS: 86_400 },
+    cookieSecure: false,
+    trustProxy: false,
+    tls: null,
+    logLevel: 'silent',
+  };
+  const app = await buildApp({ config, clickhouse, metadata, logger: false });
+  await app.ready();
+  stops.push(() => app.close());
+  const login = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/login',
+    payload: { username: 'union.analyst', password: 'Tally-demo-2026!' },
+  });
+  const cookie = login.cookies.find((c) => c.name.endsWith('tally_session'))!;
+  const csrf = (login.json() as { csrfToken: string }).csrfToken;
+  const post = async (model: string, body: object, cache: boolean): Promise<number> => {
+    const started = performance.now();
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/analysis/${model}`,
+      payload: body,
+      cookies: { [cookie.name]: cookie.value },
+      headers: { 'x-csrf-token': csrf, ...(cache ? {} : { 'cache-control': 'no-cache' }) },
+    });
+    if (res.statusCode !== 200) throw new Error(`${model}: ${res.statusCode} ${res.body.slice(0, 500)}`);
+    return performance.now() - started;
+  };
+  const timeSql = async (sql: string): Promise<number> => {
+    const started = performance.now();
+    await (await clickhouse.query({ query: sql, format: 'JSONEachRow' })).json();
+    return performance.now() - started;
+  };
+  const measure = async (run: () => Promise<number>) => {
+    const cold = await run();
+    const warm: number[] = [];
+    for (let i = 0; i < runs; i++) warm.push(await run());
+    return { cold_ms: round(cold), p50_ms: round(percentile(warm, 50)), p95_ms: round(percentile(warm, 95)) };
+  };
+
+  const range: BenchRange = { appId: BENCH_APP, from: BENCH_FROM, to: BENCH_TO, timeZone: 'Asia/Shanghai' };
+  const models: Record<string, Record<string, number>> = {};
+  for (const bench of BENCH_CASES.filter((c) => (process.env.ONLY ?? '').split(',').includes(c.name))) {
+    const body = bench.body(range);
+    const figures = await measure(() => post(bench.model, body, false));
+    const cached = await post(bench.model, body, true);
+    models[bench.name] = { ...figures, cached_ms: round(cached) };
+    say(
+      `${bench.name.padEnd(22)} cold ${figures.cold_ms} ms, warm p50 ${figures.p50_ms} ms, p95 ${figures.p95_ms} ms, cached ${round(cached)} ms`,
+    );
+  }
+
+  const comparisons = {};
+  console.log(
+    JSON.stringify({
+      events,
+      machine: { cores: cpus().length, memory_gib: Math.round(totalmem() / 1024 ** 3) },
+      runs,
+      models,
+      reference_shapes: comparisons,
+    }),
+  );
+} finally {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -60,7 +60,9 @@ function perPersonSql(ctx: AnalysisContext<DistributionQuery>): string {
     }
   }
   const source = eventSourceSql(ctx, { events: [name], where, columns });
-  return `SELECT person, ${measure} AS v, argMin(gkey, (t, gkey)) AS g FROM (${source}) GROUP BY person`;
+  // The first event's group (ties: the smaller key); skipped without group-by, where it is constant.
+  const group = (q.groupBy?.length ?? 0) > 0 ? 'argMin(gkey, (t, gkey))' : "''";
+  return `SELECT person, ${measure} AS v, ${group} AS g FROM (${source}) GROUP BY person`;
 }
 
 export interface DistributionSql {

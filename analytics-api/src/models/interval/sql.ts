@@ -70,8 +70,8 @@ function startsSql(ctx: AnalysisContext<IntervalQuery>): string {
       FROM (
         SELECT person,
                arraySort(arrayConcat(
-                 arrayMap(x -> (x, toUInt8(0), ''), groupArraySortedIf(${cap})(t, isEnd)),
-                 arrayMap(x -> (x.1, toUInt8(1), x.2), groupArraySortedIf(${cap})((t, gkey), isStart))
+                 arrayMap(x -> (x, toUInt8(0), ''), groupArrayIf(${cap})(t, isEnd)),
+                 arrayMap(x -> (x.1, toUInt8(1), x.2), groupArrayIf(${cap})((t, gkey), isStart))
                )) AS entries
         FROM (${source})
         GROUP BY person, lk

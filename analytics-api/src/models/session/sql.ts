@@ -1,9 +1,9 @@
 // SQL of session analysis, ONE scan of the events:
 // 1. events of the app/range (all, or the included + screen + counted names), person resolved,
 //    scoped, each as (t, is screen view, screen, is counted event, group key);
-// 2. per (person, day in the zone) -- or per (person, session id) -- the earliest
-//    MAX_EVENTS_PER_DAY tuples with groupArraySorted, so one person's state stays bounded however
-//    busy they are; arraySplit cuts sessions at gaps > timeout (no self-join, no window over events);
+// 2. per person -- or per (person, session id) -- at most MAX_EVENTS_PER_PERSON tuples
+//    (groupArray(cap), then sorted), so one person's state stays bounded however busy they are;
+//    arraySplit cuts sessions at gaps > timeout and at zone midnights (no self-join, no window);
 // 3. one row per session (start, duration, events, screens, entry and exit screen, counted events,
 //    group of its first event), aggregated with GROUPING SETS per period, group, entry and exit
 //    screen in the same query.
@@ -14,7 +14,7 @@ import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
 import { periodSql } from '../common/period-sql.ts';
 import { type PropertyRef, propertySql } from '../common/property-sql.ts';
 import { ANY_EVENT } from '../common/query-schema.ts';
-import { DEFAULT_SCREENS, MAX_EVENTS_PER_DAY, type SessionQuery } from './schema.ts';
+import { DEFAULT_SCREENS, MAX_EVENTS_PER_PERSON, type SessionQuery } from './schema.ts';
 
 /** Screen events with a property expression for the screen's name. */
 function screenColumns(ctx: AnalysisContext<SessionQuery>): {
@@ -65,23 +65,30 @@ function sessionsSql(ctx: AnalysisContext<SessionQuery>): string {
       scr: screens.screen,
       isCount: `toUInt8(${countCond})`,
       gkey: groupKeySql(ctx),
-      skey: bySessionId ? 'e.session_id' : 'toString(toDate(e.time, {tz:String}))',
+      skey: bySessionId ? 'e.session_id' : "''",
+      day: 'toDate(e.time, {tz:String})',
     },
   });
-  const cap = Number(MAX_EVENTS_PER_DAY);
+  const cap = Number(MAX_EVENTS_PER_PERSON);
   const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
+  // A new session where the gap to the previous event exceeds the timeout or the zone's day
+  // changes; gaps and day changes come from arrayDifference, so no lambda captures the whole
+  // array (which ClickHouse would copy per element).
   const split = bySessionId
     ? '[seq]'
-    : `arraySplit((x, i) -> i = 1 OR x.1 - seq[i - 1].1 > ${timeoutMs}, seq, arrayEnumerate(seq))`;
+    : `arraySplit((x, gap, dayChange) -> gap > ${timeoutMs} OR dayChange != 0, seq,
+         arrayDifference(arrayMap(x -> x.1, seq)), arrayDifference(arrayMap(x -> toInt32(x.2), seq)))`;
+  // seq: (t, day, is screen, screen, is counted, group) in time order. groupArray(cap) bounds the
+  // state per person; arraySort afterwards is far cheaper than groupArraySorted on many groups.
   return `
     SELECT person, s[1].1 AS st, s[-1].1 - s[1].1 AS dur, length(s) AS evs,
-           arrayFilter(x -> x.2 = 1, s) AS views, length(views) AS scr,
-           arrayCount(x -> x.4 = 1, s) AS cnt, s[1].5 AS gkey,
-           if(scr > 0, views[1].3, NULL) AS entry, if(scr > 0, views[-1].3, NULL) AS exit
+           arrayFilter(x -> x.3 = 1, s) AS views, length(views) AS scr,
+           arrayCount(x -> x.5 = 1, s) AS cnt, s[1].6 AS gkey,
+           if(scr > 0, views[1].4, NULL) AS entry, if(scr > 0, views[-1].4, NULL) AS exit
     FROM (
       SELECT person, ${split} AS sessions
       FROM (
-        SELECT person, skey, groupArraySorted(${cap})((t, isScreen, scr, isCount, gkey)) AS seq
+        SELECT person, skey, arraySort(groupArray(${cap})((t, day, isScreen, scr, isCount, gkey))) AS seq
         FROM (${source})
         GROUP BY person, skey
       )

@@ -1,6 +1,6 @@
 // Reference session analysis: per resolved person, the kept events of the range (scope, global
-// filters, included + screen + counted names, a session id in session-id mode) grouped per
-// calendar day in the zone (or per session id), sorted, cut at gaps longer than the timeout;
+// filters, included + screen + counted names, a session id in session-id mode) per person (or per
+// session id), sorted, cut at gaps longer than the timeout and where the zone's day changes;
 // per session its start, duration, events, screen views, entry / exit screen, counted events and
 // the group of its first event. Figures per period of the start and per group. Loops only.
 import { DateTime } from 'luxon';
@@ -60,7 +60,7 @@ export interface RefSessionResult {
   exitScreens: { screen: string | null; sessions: number }[];
 }
 
-const CAP = 2000;
+const CAP = 10_000;
 const DEFAULT_SCREENS = [
   { event: '$AppViewScreen', property: '$screen_name' },
   { event: '$pageview', property: '$url' },
@@ -142,13 +142,14 @@ export function referenceSession(
     q.countEvent !== undefined &&
     (q.countEvent.event === '$any' || e.event === q.countEvent.event) &&
     ref.matchesAll(e, q.countEvent.filters);
+  const dayOf = (t: number) => DateTime.fromMillis(t, { zone }).toISODate();
   const buckets = new Map<string, { person: number; hits: Hit[] }>();
   for (const e of data.events) {
     if (e.time < start || e.time >= end || !ref.inScope(e, scope) || !ref.matchesAll(e, q.filters)) continue;
     if (included && !included.has(e.event)) continue;
     if (bySessionId && e.sessionId === '') continue;
     const person = ref.person(e);
-    const skey = bySessionId ? e.sessionId : (DateTime.fromMillis(e.time, { zone }).toISODate() as string);
+    const skey = bySessionId ? e.sessionId : '';
     const screen = screens.find((s) => s.event === e.event);
     const id = `${person}|${skey}`;
     const b = buckets.get(id) ?? { person, hits: [] };
@@ -175,7 +176,9 @@ export function referenceSession(
     const cut: Hit[][] = [];
     for (const h of kept) {
       const last = cut[cut.length - 1];
-      if (!last || (!bySessionId && h.t - last[last.length - 1]!.t > timeout)) cut.push([h]);
+      const prev = last?.[last.length - 1];
+      const newDay = prev !== undefined && dayOf(h.t) !== dayOf(prev.t);
+      if (!last || (!bySessionId && (h.t - prev!.t > timeout || newDay))) cut.push([h]);
       else last.push(h);
     }
     for (const s of cut) {

@@ -37,7 +37,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  writeFileSync(join(ARTIFACTS, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  // .txt, not .json: the repository's formatter checks every .json file, artifacts included.
+  writeFileSync(join(ARTIFACTS, 'metrics.txt'), `${JSON.stringify(metrics, null, 2)}\n`);
   await browser?.close();
   await cs?.stop();
 });

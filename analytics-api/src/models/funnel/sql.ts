@@ -98,7 +98,7 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
     ? 'bitShiftLeft(toUInt64(t), 19) + bitShiftLeft(toUInt64(fs), 15) + bitShiftLeft(toUInt64(m), 5) + xm'
     : '(t, m, xm, link, fs, gkey)';
   const sorted = packed
-    ? 'arraySort(groupArray(' + element + '))'
+    ? `arraySort(groupArray(${element}))`
     : `arraySort(x -> (x.1, x.5, x.6, x.4, x.2, x.3), groupArray(${element}))`;
   // One row per attempt (ARRAY JOIN of the step-1 positions); each later step is one vectorised
   // arrayFirstIndex from the previous step's position (no per-element lambda loop).

@@ -10,11 +10,11 @@ import {
   OTHERS,
   periodOf,
   periodsBetween,
+  Reference,
   type RefFilter,
   type RefGranularity,
   type RefGroupBy,
   type RefScope,
-  Reference,
   rangeOf,
   topKeys,
 } from './common.ts';
@@ -31,7 +31,12 @@ export interface RefFunnelQuery {
   readonly windowMinutes: number;
   readonly order: 'loose' | 'strict';
   readonly linkProperty?: string;
-  readonly exclusions?: readonly { event: string; filters?: readonly RefFilter[]; fromStep: number; toStep: number }[];
+  readonly exclusions?: readonly {
+    event: string;
+    filters?: readonly RefFilter[];
+    fromStep: number;
+    toStep: number;
+  }[];
 }
 
 export interface RefStep {
@@ -56,7 +61,11 @@ interface Walked {
 
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function referenceFunnel(data: Dataset, q: RefFunnelQuery, scope: RefScope = { bankCodes: 'all' }): RefFunnelResult {
+export function referenceFunnel(
+  data: Dataset,
+  q: RefFunnelQuery,
+  scope: RefScope = { bankCodes: 'all' },
+): RefFunnelResult {
   const ref = new Reference(data);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const W = q.windowMinutes * 60_000;
@@ -65,7 +74,8 @@ export function referenceFunnel(data: Dataset, q: RefFunnelQuery, scope: RefScop
     e.event === s.event && ref.matchesAll(e, s.filters);
   const perPerson = new Map<number, Walked[]>();
   for (const e of data.events) {
-    if (e.time < start || e.time >= end + W || !ref.inScope(e, scope) || !ref.matchesAll(e, q.filters)) continue;
+    if (e.time < start || e.time >= end + W || !ref.inScope(e, scope) || !ref.matchesAll(e, q.filters))
+      continue;
     let mask = 0;
     let xmask = 0;
     q.steps.forEach((s, k) => {
@@ -84,7 +94,15 @@ export function referenceFunnel(data: Dataset, q: RefFunnelQuery, scope: RefScop
   }
   const counted: { level: number; times: number[]; key: string }[] = [];
   for (const list of perPerson.values()) {
-    list.sort((a, b) => a.t - b.t || a.first - b.first || cmp(a.key, b.key) || cmp(a.link, b.link) || a.mask - b.mask || a.xmask - b.xmask);
+    list.sort(
+      (a, b) =>
+        a.t - b.t ||
+        a.first - b.first ||
+        cmp(a.key, b.key) ||
+        cmp(a.link, b.link) ||
+        a.mask - b.mask ||
+        a.xmask - b.xmask,
+    );
     const evs = list.slice(0, 1000);
     let best: { level: number; times: number[]; key: string } | null = null;
     evs.forEach((s, si) => {

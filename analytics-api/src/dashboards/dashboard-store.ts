@@ -16,9 +16,14 @@ interface Row extends RowDataPacket {
   time_range_json: string;
   refresh_seconds: number;
   system_key: string | null;
+  org_name: string | null;
   created_by: string;
   updated_at: Date;
 }
+
+// The owner's name comes along so staff below see "吉林省农村信用社联合社", not just "U00" (their
+// own org list holds only their subtree).
+const COLUMNS = '*, (SELECT o.name FROM orgs AS o WHERE o.code = dashboards.org_code) AS org_name';
 
 const toDashboard = (r: Row, callerPath: string): Dashboard => ({
   id: Number(r.id),
@@ -28,6 +33,7 @@ const toDashboard = (r: Row, callerPath: string): Dashboard => ({
   timeRange: JSON.parse(r.time_range_json) as TimeRange,
   refreshSeconds: Number(r.refresh_seconds),
   orgCode: r.org_code,
+  orgName: r.org_name ?? r.org_code,
   systemKey: r.system_key,
   createdBy: r.created_by,
   updatedAt: new Date(r.updated_at).toISOString(),
@@ -37,17 +43,17 @@ const toDashboard = (r: Row, callerPath: string): Dashboard => ({
 export async function listDashboards(pool: Pool, callerPath: string): Promise<Dashboard[]> {
   // Boards of higher tiers first (shorter paths), so the union's overview leads the list.
   const [rows] = await pool.query<Row[]>(
-    `SELECT * FROM dashboards WHERE ${VISIBLE_TO_CALLER} ORDER BY CHAR_LENGTH(org_path), name, id LIMIT 1000`,
+    `SELECT ${COLUMNS} FROM dashboards WHERE ${VISIBLE_TO_CALLER} ORDER BY CHAR_LENGTH(org_path), name, id LIMIT 1000`,
     [callerPath],
   );
   return rows.map((r) => toDashboard(r, callerPath));
 }
 
 export async function getDashboard(pool: Pool, callerPath: string, id: number): Promise<Dashboard | null> {
-  const [rows] = await pool.query<Row[]>(`SELECT * FROM dashboards WHERE id = ? AND ${VISIBLE_TO_CALLER}`, [
-    id,
-    callerPath,
-  ]);
+  const [rows] = await pool.query<Row[]>(
+    `SELECT ${COLUMNS} FROM dashboards WHERE id = ? AND ${VISIBLE_TO_CALLER}`,
+    [id, callerPath],
+  );
   return rows[0] ? toDashboard(rows[0], callerPath) : null;
 }
 

@@ -116,6 +116,7 @@ export const Dashboard = Type.Object({
   timeRange: TimeRange,
   refreshSeconds: Type.Integer(),
   orgCode: Type.String(),
+  orgName: Type.String(),
   /** 'mobile-banking-overview' for the board the API ships; null for boards staff made. */
   systemKey: Type.Union([Type.String(), Type.Null()]),
   createdBy: Type.String(),

@@ -36,6 +36,7 @@ const boardsOf = async (user: string) => {
         id: number;
         name: string;
         orgCode: string;
+        orgName: string;
         editable: boolean;
         systemKey: string | null;
       }>;
@@ -77,6 +78,8 @@ describe('the mobile banking overview board', () => {
       const overview = (await boardsOf(user)).filter((b) => b.systemKey === OVERVIEW_KEY);
       expect(overview, user).toHaveLength(1);
       expect(overview[0]!.orgCode).toBe('U00');
+      // The owner's name reaches staff whose own org list does not hold the union (seed-demo.ts).
+      expect(overview[0]!.orgName).toBe('示范省农村信用社联合社');
       expect(overview[0]!.editable).toBe(user === 'union.analyst');
     }
     const id = (await boardsOf('b002.analyst'))[0]!.id;

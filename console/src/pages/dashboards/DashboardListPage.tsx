@@ -32,7 +32,6 @@ export default function DashboardListPage() {
       navigate(`/dashboards/${board.id}`);
     },
   });
-  const orgName = (code: string) => scope.orgs.find((o) => o.code === code)?.name ?? code;
   return (
     <section aria-labelledby="boards-title">
       <h1 id="boards-title">{t('board.list')}</h1>
@@ -47,7 +46,7 @@ export default function DashboardListPage() {
                   <Link href={`/dashboards/${b.id}`}>{b.name}</Link>
                   <span className="small">
                     {' '}
-                    · {t('board.owner')}: {orgName(b.orgCode)} · {b.cards.length} · {instant(b.updatedAt)}
+                    · {t('board.owner')}: {b.orgName} · {b.cards.length} · {instant(b.updatedAt)}
                     {!b.editable && ` · ${t('board.readOnly')}`}
                   </span>
                 </li>

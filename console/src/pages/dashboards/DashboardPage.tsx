@@ -55,7 +55,7 @@ function Board({ board }: { board: DashboardWithAnalyses }) {
   const resolved = resolveRange(range);
   const byId = new Map(board.analyses.map((a) => [a.id, a]));
   const preset: TimePreset | 'custom' = 'preset' in range ? range.preset : 'custom';
-  const orgName = scope.orgs.find((o) => o.code === board.orgCode)?.name ?? board.orgCode;
+  const orgName = board.orgName;
   return (
     <section aria-labelledby="board-title" className="board">
       <h1 id="board-title">{board.name}</h1>

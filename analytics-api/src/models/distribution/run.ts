@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../common/analysis-context.ts';
 import { groupValue } from '../common/group-by-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
 import { bucketRanges, planBuckets } from './buckets.ts';
+import { fromHistogram } from './histogram.ts';
 import type {
   DistributionBucket,
   DistributionQuery,
@@ -32,12 +33,15 @@ export async function runDistribution(
   ctx: AnalysisContext<DistributionQuery>,
 ): Promise<Omit<DistributionResult, 'meta'>> {
   const sql = distributionSql(ctx);
+  // Count-like measures: one query (see histogram.ts); sums: min/max first, then the buckets.
+  if (ctx.query.measure !== 'sum') {
+    return fromHistogram(ctx, await ctx.rows<{ gkey: string; v: number; users: number }>(sql.histogram));
+  }
   const overview = await ctx.rows<Row>(sql.overview);
   const first = overview[0];
   const empty = { measure: ctx.query.measure, stats: statsOf(undefined), buckets: [], groups: [] };
   if (!first) return empty;
-  const integral = ctx.query.measure !== 'sum';
-  const plan = planBuckets(ctx.query, integral, Number(first.allMin), Number(first.allMax));
+  const plan = planBuckets(ctx.query, false, Number(first.allMin), Number(first.allMax));
   const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
   const topKeys = grouped ? overview.map((r) => String(r.gkey)) : [];
   const rows = await ctx.rows<Row>(sql.buckets(topKeys, plan));

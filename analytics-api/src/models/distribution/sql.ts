@@ -66,6 +66,9 @@ function perPersonSql(ctx: AnalysisContext<DistributionQuery>): string {
 }
 
 export interface DistributionSql {
+  /** Rows (gkey, v, users): customers per group and exact value; for count-like measures, whose
+   *  distinct values are few, this one query is all a distribution needs. */
+  readonly histogram: string;
   /** Rows (gkey, users, mn, mx, allUsers, allMin, allMax) of the top groups (one row '' without group-by). */
   readonly overview: string;
   /** Rows (gkey, b, users, total, mn, mx, med, grp) per bucket and group; grp = grouping(gkey, b). */
@@ -96,5 +99,6 @@ export function distributionSql(ctx: AnalysisContext<DistributionQuery>): Distri
       FROM (SELECT ${keepTopGroupsSql(ctx, 'g', topKeys)} AS gkey, ${index} AS b, v FROM (${perPerson}))
       GROUP BY GROUPING SETS (${sets})`;
   };
-  return { overview, buckets };
+  const histogram = `SELECT g AS gkey, v, count() AS users FROM (${perPerson}) GROUP BY gkey, v`;
+  return { histogram, overview, buckets };
 }

@@ -1,8 +1,12 @@
 // Works out who sent a request: an API token in `Authorization: Bearer tly_...`, else a session
 // cookie, else nobody. A presented credential that does not check out is an error (401), never a
 // silent fall-back to anonymous, so a client learns at once that its token expired.
+
+import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'mysql2/promise';
+// The request/instance decorators (principal, audit, metadata, cookies) are declared there.
+import type {} from '../core-decorators.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { ANONYMOUS, type Principal } from '../permissions/principal.ts';

@@ -5,6 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'mysql2/promise';
 import { assertPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
 import { revokeStaffSessions } from '../auth/session-store.ts';
+// The request/instance decorators (principal, audit, metadata, cookies) are declared there.
+import type {} from '../core-decorators.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { getOrg, isWithin } from '../orgs/org-store.ts';
 import type { Principal } from '../permissions/principal.ts';

@@ -1,14 +1,20 @@
 // ID-Mapping scenarios (support/scenarios.ts) through the real pipeline (collector process ->
 // ingestion writer -> MariaDB identity store -> ClickHouse), deletions through the deletion code,
-// then checked three ways: events grouped by the analysis layer's resolved person
+// then checked four ways: events grouped by the analysis layer's resolved person
 // (resolved-person-sql.ts), the current profiles (exactly one live profile per resolved person),
-// and identity lookups through the customer directory.
+// identity lookups through the customer directory, and the analysis engine's own HTTP route
+// (unique customers and events of the scenario, as every model counts them).
 import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.ts';
 import { deleteCustomer } from '../../src/identity/customer-deletion.ts';
 import { findPerson } from '../../src/identity/customer-directory.ts';
 import { CURRENT_PROFILES_SQL, eventsWithPersonSql, resolvedPersonExpr } from '../../src/identity/index.ts';
 import { describePersons } from '../../src/profiles/membership.ts';
+import { seedDemoOrgAndStaff } from '../../src/staff/seed-demo.ts';
+import { testConfig } from '../security/support/api-stack.ts';
+import { type Caller, loginAs } from '../security/support/sessions.ts';
 import { SCENARIOS, type Step } from './support/scenarios.ts';
 
 const BASE = Date.UTC(2026, 10, 20, 2, 0, 0);
@@ -16,10 +22,22 @@ const RUN = Date.now() % 1e12;
 
 describe('ID-Mapping scenarios through the pipeline', () => {
   let stack: EmbeddedStack;
+  let api: FastifyInstance;
+  let analyst: Caller;
   beforeAll(async () => {
     stack = await startEmbeddedStack();
+    await seedDemoOrgAndStaff(stack.metadata);
+    api = await buildApp({
+      config: testConfig(),
+      clickhouse: stack.clickhouse,
+      metadata: stack.metadata,
+      logger: false,
+    });
+    await api.ready();
+    analyst = await loginAs(api, 'union.analyst');
   });
   afterAll(async () => {
+    await api?.close();
     await stack?.stop();
   });
 
@@ -56,6 +74,7 @@ describe('ID-Mapping scenarios through the pipeline', () => {
             uuid: uuidFor(s, k, i, scenario.name.startsWith('a retried') ? 0 : r),
             time: BASE + step.t * 60_000 + i * 1000,
             distinct_id: id(step.d),
+            properties: { scenario: `s${s}` },
             ...(step.login ? { login_id: id(step.login) } : {}),
           })),
         );
@@ -91,6 +110,28 @@ describe('ID-Mapping scenarios through the pipeline', () => {
         persons[key] = Number(row.events);
       }
       expect(persons).toEqual(scenario.persons);
+
+      // 4. The analysis engine (POST /v1/analysis/events) counts the same customers and events.
+      const engine = await analyst.request({
+        method: 'POST',
+        url: '/v1/analysis/events',
+        payload: {
+          appId: stack.appId,
+          from: '2026-11-01',
+          to: '2026-12-31',
+          timeZone: 'UTC',
+          granularity: 'total',
+          filters: [{ property: 'scenario', op: 'eq', values: [`s${s}`] }],
+          metrics: [
+            { event: '$any', aggregation: 'users' },
+            { event: '$any', aggregation: 'count' },
+          ],
+        },
+      });
+      const expectedEvents = Object.values(scenario.persons).reduce((a, b) => a + b, 0);
+      expect(engine.statusCode, engine.body).toBe(200);
+      const totals = (engine.json() as { series: { total: number }[] }).series.map((x) => x.total);
+      expect(totals).toEqual([Object.keys(scenario.persons).length, expectedEvents]);
 
       // 2. Exactly one live profile per resolved person among the scenario's persons.
       const [known] = await stack.metadata.pool.query(

@@ -1,12 +1,15 @@
 // Generates the benchmark's data set inside ClickHouse (INSERT ... SELECT FROM numbers(), so 10^8
 // rows never cross the wire): N events over 30 days of one app, N/20 customers in 110 banks with
-// five branches each, one phone per customer whose anonymous events (20%) are merged into the
+// five branches each, six visits a month per customer (events within 20 minutes of a visit's
+// start), one phone per customer whose anonymous events (20%) are merged into the
 // customer by a person override for 80% of customers, realistic event mix (screens, logins,
 // transfers with amounts, wealth and loan journeys, banners), and one profile per customer.
 // Deterministic (cityHash64 of the row number): the same N gives the same data.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 
 export const BENCH_APP = 'bench';
+/** Bumped when the generated data changes, so stored data sets are regenerated. */
+export const BENCH_DATA_VERSION = 2;
 export const BENCH_FROM = '2026-10-01';
 export const BENCH_TO = '2026-10-30';
 const START_MS = Date.parse('2026-09-30T16:00:00Z'); // 2026-10-01 00:00 in Asia/Shanghai
@@ -39,7 +42,10 @@ function eventsChunkSql(offset: number, count: number, customers: number): strin
         ${EVENT_MIX} AS ev,
         1 + cityHash64(number, 2) % ${customers} AS c,
         cityHash64(number, 3) % 5 = 0 AS anon,
-        fromUnixTimestamp64Milli(toInt64(${START_MS} + cityHash64(number, 4) % ${SPAN_MS})) AS t
+        -- Visits: each customer has 6 sessions a month (start instants fixed per customer), and an
+        -- event falls within 20 minutes of one of them, so paths and sessions look like app use.
+        fromUnixTimestamp64Milli(toInt64(${START_MS} + cityHash64(c, cityHash64(number, 12) % 6) % ${SPAN_MS - 1_200_000}
+          + cityHash64(number, 4) % 1200000)) AS t
       FROM numbers(${offset}, ${count})
     )`;
 }

@@ -19,7 +19,7 @@ import { freePort } from '../../stack/free-port.ts';
 import type { BenchRange } from './bench-case.ts';
 import { FUNNEL_STEPS, FUNNEL_WINDOW_MINUTES } from './cases/funnel.ts';
 import { BENCH_CASES } from './cases/index.ts';
-import { BENCH_APP, BENCH_FROM, BENCH_TO, ensureBenchData } from './generate-data.ts';
+import { BENCH_APP, BENCH_DATA_VERSION, BENCH_FROM, BENCH_TO, ensureBenchData } from './generate-data.ts';
 import { openPanelFunnelSql, openPanelRetentionSql, postHogFunnelSql } from './reference-shapes.ts';
 
 const say = (line: string) => console.error(`[bench:query] ${line}`);
@@ -43,7 +43,7 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (v: number) => Math.round(v);
 
-const home = resolve(process.cwd().replace(/\/testbed$/, ''), '.tally', 'bench-query', String(events));
+const home = resolve(process.cwd().replace(/\/testbed$/, ''), '.tally', 'bench-query', `${events}-v${BENCH_DATA_VERSION}`);
 mkdirSync(home, { recursive: true });
 const scratch = mkdtempSync(join(tmpdir(), 'tally-bench-query-'));
 const stops: Array<() => Promise<void>> = [];

@@ -3,7 +3,7 @@
 // accepts connections, and makes sure the Tally database and user exist. Never touches a
 // system-wide MariaDB: no defaults files are read, the socket and pid file live in the folder.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
@@ -45,14 +45,24 @@ export async function startMariaDb(options: MariaDbOptions): Promise<RunningMari
   const user = options.user ?? 'tally';
   const socket = join(dataDir, 'mysqld.sock');
   if (!existsSync(join(dataDir, 'mysql'))) {
-    mkdirSync(dataDir, { recursive: true });
-    await run('mariadb-install-db', [
-      '--no-defaults',
-      `--datadir=${dataDir}`,
-      '--auth-root-authentication-method=normal',
-      '--user=root',
-      '--skip-test-db',
-    ]);
+    // mariadb-install-db has been seen to fail when several run at once on a loaded machine
+    // ("Unknown table 'mysql.tmp_proxies_priv'"); a fresh directory and a second try succeed.
+    for (let attempt = 1; ; attempt++) {
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true });
+      try {
+        await run('mariadb-install-db', [
+          '--no-defaults',
+          `--datadir=${dataDir}`,
+          '--auth-root-authentication-method=normal',
+          '--user=root',
+          '--skip-test-db',
+        ]);
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
   }
   const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
   const child: ChildProcess = spawn(

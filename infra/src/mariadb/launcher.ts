@@ -44,16 +44,20 @@ export async function startMariaDb(options: MariaDbOptions): Promise<RunningMari
   const database = options.database ?? 'tally';
   const user = options.user ?? 'tally';
   const socket = join(dataDir, 'mysqld.sock');
+  const tmpDir = `${dataDir}.tmp`;
   if (!existsSync(join(dataDir, 'mysql'))) {
-    // mariadb-install-db has been seen to fail when several run at once on a loaded machine
-    // ("Unknown table 'mysql.tmp_proxies_priv'"); a fresh directory and a second try succeed.
+    // mariadb-install-db failed when several ran at once with the shared /tmp as their temporary
+    // directory ("Error on delete of '/tmp/#sql-temptable-...'"): each instance gets its own, and
+    // a failed bootstrap is retried in a fresh directory.
     for (let attempt = 1; ; attempt++) {
       rmSync(dataDir, { recursive: true, force: true });
       mkdirSync(dataDir, { recursive: true });
+      mkdirSync(tmpDir, { recursive: true });
       try {
         await run('mariadb-install-db', [
           '--no-defaults',
           `--datadir=${dataDir}`,
+          `--tmpdir=${tmpDir}`,
           '--auth-root-authentication-method=normal',
           '--user=root',
           '--skip-test-db',
@@ -64,12 +68,14 @@ export async function startMariaDb(options: MariaDbOptions): Promise<RunningMari
       }
     }
   }
+  mkdirSync(tmpDir, { recursive: true });
   const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
   const child: ChildProcess = spawn(
     'mariadbd',
     [
       '--no-defaults',
       `--datadir=${dataDir}`,
+      `--tmpdir=${tmpDir}`,
       `--socket=${socket}`,
       `--port=${options.port}`,
       `--pid-file=${join(dataDir, 'mariadbd.pid')}`,

@@ -43,7 +43,12 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (v: number) => Math.round(v);
 
-const home = resolve(process.cwd().replace(/\/testbed$/, ''), '.tally', 'bench-query', `${events}-v${BENCH_DATA_VERSION}`);
+const home = resolve(
+  process.cwd().replace(/\/testbed$/, ''),
+  '.tally',
+  'bench-query',
+  `${events}-v${BENCH_DATA_VERSION}`,
+);
 mkdirSync(home, { recursive: true });
 const scratch = mkdtempSync(join(tmpdir(), 'tally-bench-query-'));
 const stops: Array<() => Promise<void>> = [];

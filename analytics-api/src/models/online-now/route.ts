@@ -3,6 +3,8 @@
 // ingestion); reads only the last hour of the app's events, scoped and person-resolved.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { IANAZone } from 'luxon';
+import { ApiError } from '../../errors/catalogue.ts';
 import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
 import { DEFAULT_TIME_ZONE } from '../common/run-analysis.ts';
@@ -40,6 +42,13 @@ export const onlineNowRoute: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { appId, minutes = 5, timeZone = DEFAULT_TIME_ZONE } = request.query;
+      if (!IANAZone.isValidZone(timeZone)) {
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          `timeZone "${timeZone}" is not an IANA time zone`,
+          'timeZone',
+        );
+      }
       const scope = orgScopeCondition(request.orgScope, 'e');
       const now = Date.now();
       const source = `

@@ -64,5 +64,11 @@ describe('online now', () => {
       ],
     });
     expect((await get()).total).toBe(3);
+    const badZone = await stack.union.request({
+      method: 'GET',
+      url: `/v1/analysis/online-now?appId=${appId}&timeZone=Mars/Olympus`,
+    });
+    expect(badZone.statusCode).toBe(400);
+    expect(badZone.json().error.field).toBe('timeZone');
   });
 });

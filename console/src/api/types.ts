@@ -22,8 +22,17 @@ export type {
   GroupBy,
 } from '../../../analytics-api/src/models/common/query-schema.ts';
 export type { EventQuery, EventResult, Metric } from '../../../analytics-api/src/models/event/schema.ts';
-export type { FunnelQuery, FunnelResult } from '../../../analytics-api/src/models/funnel/schema.ts';
+export type {
+  FunnelPersonsQuery,
+  FunnelQuery,
+  FunnelResult,
+} from '../../../analytics-api/src/models/funnel/schema.ts';
 export type { RetentionQuery, RetentionResult } from '../../../analytics-api/src/models/retention/schema.ts';
+
+import type { FunnelPersonsResultSchema } from '../../../analytics-api/src/models/funnel/schema.ts';
+
+/** The API exports no name for this answer: TypeBox's phantom `static` member is its type. */
+export type FunnelPersonsResult = (typeof FunnelPersonsResultSchema)['static'];
 
 export interface OrgNode {
   readonly code: string;

@@ -6,8 +6,7 @@ import { matchPath, navigate, useLocation } from './router.ts';
 
 const DashboardListPage = lazy(() => import('../pages/dashboards/DashboardListPage.tsx'));
 const DashboardPage = lazy(() => import('../pages/dashboards/DashboardPage.tsx'));
-// One chunk per analysis model; user properties uses the generic page for now.
-const generic = () => import('../pages/analysis/models/generic.tsx');
+// One chunk per analysis model.
 const MODEL_PAGES: Record<string, ComponentType> = {
   events: lazy(() => import('../pages/analysis/models/events.tsx')),
   funnel: lazy(() => import('../pages/analysis/models/funnel.tsx')),
@@ -18,7 +17,7 @@ const MODEL_PAGES: Record<string, ComponentType> = {
   distribution: lazy(() => import('../pages/analysis/models/distribution.tsx')),
   interval: lazy(() => import('../pages/analysis/models/interval.tsx')),
   session: lazy(() => import('../pages/analysis/models/session.tsx')),
-  'user-properties': lazy(() => generic().then((m) => ({ default: m.UserPropertiesPage }))),
+  'user-properties': lazy(() => import('../pages/analysis/models/user-properties.tsx')),
 };
 const MetadataPage = lazy(() => import('../pages/metadata/MetadataPage.tsx'));
 const OnlineNowPage = lazy(() => import('../pages/online/OnlineNowPage.tsx'));

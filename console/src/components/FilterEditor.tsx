@@ -31,10 +31,13 @@ export function FilterEditor({
   filters,
   onChange,
   legend,
+  sources = ['event', 'user'],
 }: {
   filters: readonly Filter[];
   onChange: (filters: Filter[]) => void;
   legend: string;
+  /** Where filter properties may come from (user property analysis: user only). */
+  sources?: ReadonlyArray<'event' | 'user'>;
 }) {
   const { t, lang } = useI18n();
   const set = (i: number, change: Partial<Filter>) =>
@@ -45,15 +48,16 @@ export function FilterEditor({
       {filters.map((f, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: filters are edited in place by position.
         <div className="row" key={i}>
-          <Choice
-            label={lang === 'en' ? 'Source' : '属性来源'}
-            value={f.source ?? 'event'}
-            options={[
-              ['event', t('meta.eventProps')],
-              ['user', t('meta.userProps')],
-            ]}
-            onChange={(source) => set(i, { source, property: '' })}
-          />
+          {sources.length > 1 && (
+            <Choice
+              label={lang === 'en' ? 'Source' : '属性来源'}
+              value={f.source ?? 'event'}
+              options={sources.map(
+                (s) => [s, s === 'event' ? t('meta.eventProps') : t('meta.userProps')] as const,
+              )}
+              onChange={(source) => set(i, { source, property: '' })}
+            />
+          )}
           <PropertyPicker
             label={t('q.property')}
             source={f.source ?? 'event'}
@@ -84,7 +88,9 @@ export function FilterEditor({
       ))}
       <button
         type="button"
-        onClick={() => onChange([...filters, { source: 'event', property: '', op: 'eq', values: [] }])}
+        onClick={() =>
+          onChange([...filters, { source: sources[0] ?? 'event', property: '', op: 'eq', values: [] }])
+        }
       >
         {t('q.addFilter')}
       </button>

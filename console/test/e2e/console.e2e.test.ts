@@ -13,7 +13,7 @@ import { MODEL_NAMES } from '../../src/app/model-names.ts';
 import { CONSOLE_ROOT } from '../../src/server/config.ts';
 import { ARTIFACTS, apiPost, launchBrowser, loginPage, numericRows, screenshot } from './support/browser.ts';
 import { type ConsoleStack, startConsoleStack } from './support/console-stack.ts';
-import { EXPECTED_ROWS, genericRows } from './support/expected-rows.ts';
+import { EXPECTED_ROWS } from './support/expected-rows.ts';
 
 // A range around the 14 days of demo data (the API allows at most two years).
 const DAY = 86_400_000;
@@ -123,7 +123,9 @@ describe('every analysis model', () => {
       const independent = await apiPost(page, `/v1/analysis/${model}`, body);
       expect(independent.status).toBe(200);
       const result = independent.json as Record<string, unknown>;
-      const expected = (EXPECTED_ROWS[model] ?? genericRows)(result);
+      const expectedRows = EXPECTED_ROWS[model];
+      if (!expectedRows) expect.fail(`no expected rows written for ${model}`);
+      const expected = expectedRows(result);
       const empty = page.getByTestId('empty-state');
       await Promise.race([page.getByTestId('result-table').first().waitFor(), empty.waitFor()]);
       if (await empty.isVisible()) {

@@ -5,11 +5,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { analysisQuery } from '../../api/queries.ts';
-import type { Filter, TimePreset } from '../../api/types.ts';
+import type { Filter, GroupBy, TimePreset } from '../../api/types.ts';
 import { navigate, useLocation } from '../../app/router.ts';
 import { useScope } from '../../app/scope.tsx';
 import { FilterEditor } from '../../components/FilterEditor.tsx';
-import { Choice, PropertyPicker } from '../../components/pickers.tsx';
+import { GroupByEditor } from '../../components/GroupByEditor.tsx';
+import { Choice } from '../../components/pickers.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { PRESETS, resolveRange } from '../../components/time-range.ts';
 import { userTimeZone } from '../../i18n/format.ts';
@@ -22,8 +23,7 @@ import { readUrlQuery, urlFor } from './url-query.ts';
 const GRANULARITIES = ['hour', 'day', 'week', 'month', 'total'] as const;
 
 export function AnalysisFrame({ model, view }: { model: string; view: ModelView }) {
-  const i18n = useI18n();
-  const { t } = i18n;
+  const { t } = useI18n();
   const scope = useScope();
   const { search } = useLocation();
   const fromUrl = readUrlQuery(search);
@@ -70,7 +70,6 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
     setDraft(next);
   };
   const common = { granularity: true, groupBy: true, filters: true, compare: false, ...view.common };
-  const groupBy = (draft.groupBy as Array<{ source?: 'event' | 'user'; property: string }> | undefined)?.[0];
 
   return (
     <article className="analysis" aria-labelledby="analysis-title">
@@ -156,33 +155,15 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
           <FilterEditor
             legend={t('q.filters')}
             filters={(draft.filters as Filter[] | undefined) ?? []}
+            sources={view.filterSources}
             onChange={(f) => setField('filters', f.length ? f : undefined)}
           />
         )}
         {common.groupBy && (
-          <fieldset className="row">
-            <legend>{t('q.groupBy')}</legend>
-            <Choice
-              label={i18n.lang === 'en' ? 'Source' : '属性来源'}
-              value={groupBy?.source ?? 'event'}
-              options={[
-                ['event', t('meta.eventProps')],
-                ['user', t('meta.userProps')],
-              ]}
-              onChange={(source) =>
-                setField('groupBy', groupBy ? [{ source, property: groupBy.property }] : undefined)
-              }
-            />
-            <PropertyPicker
-              label={t('q.groupBy')}
-              source={groupBy?.source ?? 'event'}
-              value={groupBy?.property ?? ''}
-              allowNone={t('q.noGroup')}
-              onChange={(property) =>
-                setField('groupBy', property ? [{ source: groupBy?.source ?? 'event', property }] : undefined)
-              }
-            />
-          </fieldset>
+          <GroupByEditor
+            value={draft.groupBy as GroupBy[] | undefined}
+            onChange={(g) => setField('groupBy', g)}
+          />
         )}
         <details>
           <summary>{t('q.advanced')}</summary>

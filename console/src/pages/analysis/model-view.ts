@@ -10,6 +10,8 @@ export interface ModelView {
   defaults(): Query;
   /** Which common controls apply (all true by default). */
   readonly common?: { granularity?: boolean; groupBy?: boolean; filters?: boolean; compare?: boolean };
+  /** Property sources the global filters may use (both by default). */
+  readonly filterSources?: ReadonlyArray<'event' | 'user'>;
   Form?: (props: { query: Query; setQuery: (q: Query) => void }) => ReactNode;
   /** compact: drawn on a dashboard card (secondary tables left out). */
   Result: (props: { query: Query; result: unknown; compact?: boolean }) => ReactNode;

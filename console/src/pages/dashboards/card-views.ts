@@ -2,8 +2,6 @@
 // loaded on demand (so a board pulls in only the models it shows).
 import type { ModelView } from '../analysis/model-view.ts';
 
-const generic = () => import('../analysis/models/generic.tsx').then((m) => m.genericView({}));
-
 export const CARD_VIEWS: Record<string, () => Promise<ModelView>> = {
   events: () => import('../analysis/models/events.tsx').then((m) => m.eventsView),
   funnel: () => import('../analysis/models/funnel.tsx').then((m) => m.funnelView),
@@ -14,5 +12,5 @@ export const CARD_VIEWS: Record<string, () => Promise<ModelView>> = {
   distribution: () => import('../analysis/models/distribution.tsx').then((m) => m.distributionView),
   interval: () => import('../analysis/models/interval.tsx').then((m) => m.intervalView),
   session: () => import('../analysis/models/session.tsx').then((m) => m.sessionView),
-  'user-properties': generic,
+  'user-properties': () => import('../analysis/models/user-properties.tsx').then((m) => m.userPropertiesView),
 };

@@ -71,6 +71,11 @@ export const EXPECTED_ROWS: Record<string, (result: Json) => Row[]> = {
       return [stats(series.total as Json), ...arr(series.byPeriod).map((s) => stats(s as Json))];
     });
   },
+  'user-properties': (r) => {
+    // The total first, then one row per cell (no measure in the default query).
+    const stats = (c: unknown) => [n((c as Json).users), n((c as Json).share)];
+    return [stats(r.total), ...arr(r.cells).map(stats)];
+  },
   attribution: (r) => {
     const models = arr(r.models) as string[];
     return arr(r.touchpoints).map((tp) => {
@@ -80,23 +85,3 @@ export const EXPECTED_ROWS: Record<string, (result: Json) => Row[]> = {
     });
   },
 };
-
-/** For models shown by the generic page: the numeric fields of the first list of records. */
-export function genericRows(result: Json): Row[] {
-  const find = (v: unknown): Json[] | null => {
-    if (Array.isArray(v))
-      return v.length > 0 && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))
-        ? (v as Json[])
-        : null;
-    if (v && typeof v === 'object')
-      for (const [k, x] of Object.entries(v as Json)) {
-        if (k === 'meta') continue;
-        const found = find(x);
-        if (found) return found;
-      }
-    return null;
-  };
-  const list = find(result) ?? [];
-  const keys = list[0] ? Object.keys(list[0]).filter((k) => typeof list[0]![k] === 'number') : [];
-  return list.map((row) => keys.map((k) => n(row[k])));
-}

@@ -12,6 +12,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { DistributionResult } from '../../../../../analytics-api/src/models/distribution/schema.ts';
+import { BucketControls } from '../../../components/BucketControls.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
@@ -57,6 +58,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
           onChange={(property) => setQuery({ ...query, property })}
         />
       )}
+      <BucketControls query={query} setQuery={setQuery} />
     </fieldset>
   );
 }

@@ -17,6 +17,8 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
 import type { ModelView, Query } from '../model-view.ts';
+import { FunnelOptions } from './funnel-options.tsx';
+import { FunnelPersons } from './funnel-persons.tsx';
 
 type Step = { event: string; label?: string };
 
@@ -40,7 +42,18 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
             {steps.length > 2 && (
               <button
                 type="button"
-                onClick={() => setQuery({ ...query, steps: steps.filter((_, j) => j !== i) })}
+                onClick={() => {
+                  // Exclusions that pointed past the last step would be refused by the API.
+                  const exclusions = (query.exclusions as Array<{ toStep: number }> | undefined)?.filter(
+                    (x) => x.toStep < steps.length,
+                  );
+                  const { exclusions: _e, ...rest } = query;
+                  setQuery({
+                    ...rest,
+                    steps: steps.filter((_, j) => j !== i),
+                    ...(exclusions?.length ? { exclusions } : {}),
+                  });
+                }}
               >
                 {t('q.remove')}
               </button>
@@ -65,11 +78,12 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
         max={43200}
         onChange={(windowMinutes) => setQuery({ ...query, windowMinutes })}
       />
+      <FunnelOptions query={query} setQuery={setQuery} />
     </fieldset>
   );
 }
 
-function Result({ result, compact }: { query: Query; result: unknown; compact?: boolean }) {
+function Result({ query, result, compact }: { query: Query; result: unknown; compact?: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as FunnelResult;
@@ -135,6 +149,7 @@ function Result({ result, compact }: { query: Query; result: unknown; compact?: 
           rows={r.trend.map((p) => [p.period, p.entered, p.converted, p.conversion])}
         />
       )}
+      {!compact && <FunnelPersons query={query} result={r} />}
     </>
   );
 }

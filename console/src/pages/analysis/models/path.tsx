@@ -10,6 +10,7 @@ import { Choice, EventPicker, NumberField } from '../../../components/pickers.ts
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import type { ModelView, Query } from '../model-view.ts';
+import { PathOptions } from './path-options.tsx';
 
 const nodeName = (key: string, names?: ReadonlyMap<string, string>) => {
   if (key === '$others') return '其他';
@@ -41,47 +42,50 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   const { t, lang } = useI18n();
   const anchor = String(query.anchor ?? 'all') as 'all' | 'start' | 'end';
   return (
-    <fieldset className="row">
+    <fieldset>
       <legend>{t('model.path')}</legend>
-      <Choice
-        label={lang === 'en' ? 'Anchor' : '路径方向'}
-        value={anchor}
-        options={[
-          ['all', lang === 'en' ? 'All paths' : '全部路径'],
-          ['start', lang === 'en' ? 'Starting at event' : '从事件开始'],
-          ['end', lang === 'en' ? 'Ending at event' : '以事件结束'],
-        ]}
-        onChange={(a) =>
-          setQuery({
-            ...query,
-            anchor: a,
-            ...(a === 'all'
-              ? { anchorEvent: undefined }
-              : { anchorEvent: query.anchorEvent ?? { event: '$AppStart' } }),
-          })
-        }
-      />
-      {anchor !== 'all' && (
-        <EventPicker
-          label={t('q.event')}
-          value={(query.anchorEvent as { event: string } | undefined)?.event ?? '$AppStart'}
-          onChange={(event) => setQuery({ ...query, anchorEvent: { event } })}
+      <div className="row">
+        <Choice
+          label={lang === 'en' ? 'Anchor' : '路径方向'}
+          value={anchor}
+          options={[
+            ['all', lang === 'en' ? 'All paths' : '全部路径'],
+            ['start', lang === 'en' ? 'Starting at event' : '从事件开始'],
+            ['end', lang === 'en' ? 'Ending at event' : '以事件结束'],
+          ]}
+          onChange={(a) =>
+            setQuery({
+              ...query,
+              anchor: a,
+              ...(a === 'all'
+                ? { anchorEvent: undefined }
+                : { anchorEvent: query.anchorEvent ?? { event: '$AppStart' } }),
+            })
+          }
         />
-      )}
-      <NumberField
-        label={lang === 'en' ? 'Depth' : '深度'}
-        value={Number(query.depth ?? 5)}
-        min={2}
-        max={10}
-        onChange={(depth) => setQuery({ ...query, depth })}
-      />
-      <NumberField
-        label={lang === 'en' ? 'Nodes per step' : '每步节点数'}
-        value={Number(query.nodesPerLevel ?? 8)}
-        min={1}
-        max={50}
-        onChange={(nodesPerLevel) => setQuery({ ...query, nodesPerLevel })}
-      />
+        {anchor !== 'all' && (
+          <EventPicker
+            label={t('q.event')}
+            value={(query.anchorEvent as { event: string } | undefined)?.event ?? '$AppStart'}
+            onChange={(event) => setQuery({ ...query, anchorEvent: { event } })}
+          />
+        )}
+        <NumberField
+          label={lang === 'en' ? 'Depth' : '深度'}
+          value={Number(query.depth ?? 5)}
+          min={2}
+          max={10}
+          onChange={(depth) => setQuery({ ...query, depth })}
+        />
+        <NumberField
+          label={lang === 'en' ? 'Nodes per step' : '每步节点数'}
+          value={Number(query.nodesPerLevel ?? 8)}
+          min={1}
+          max={50}
+          onChange={(nodesPerLevel) => setQuery({ ...query, nodesPerLevel })}
+        />
+      </div>
+      <PathOptions query={query} setQuery={setQuery} />
     </fieldset>
   );
 }

@@ -1,12 +1,13 @@
 // Attribution (归因分析): query and result shapes. Every target conversion in the range looks back
 // over the customer's touchpoint events in its lookback window (optionally only those followed by
 // a key event, and linked to the conversion by a property) and hands out one conversion of credit
-// among them under each attribution model.
+// among them under each attribution model; with group-by, per group of the conversion as well.
 import { type Static, Type } from '@sinclair/typebox';
 import {
   commonQueryProperties,
   EventSelectorSchema,
   FilterSchema,
+  GroupValueSchema,
   ResultMetaSchema,
 } from '../common/query-schema.ts';
 
@@ -116,15 +117,31 @@ export type TouchpointCredit = Static<typeof TouchpointCreditSchema>;
 
 const Totals = Type.Object({ conversions: Type.Integer(), value: Type.Number() });
 
-export const AttributionResultSchema = Type.Object({
-  models: Type.Array(Type.String()),
+/** The blocks of one set of conversions: all of them, or one group's. */
+const blocks = {
   /** Every target conversion in the range. */
   total: Totals,
   /** Conversions with at least one touchpoint in their window (credit sums to this per model). */
   attributed: Totals,
   /** Conversions with no touchpoint in their window. */
   unattributed: Totals,
+  /** Credits per touchpoint; shares are of these conversions' attributed count. */
   touchpoints: Type.Array(TouchpointCreditSchema),
+};
+
+export const AttributionGroupSchema = Type.Object({
+  /** One value per group-by entry, from the conversion event or the customer's profile
+   *  (null = not set, "$others" = every group outside the top N). */
+  group: GroupValueSchema,
+  ...blocks,
+});
+export type AttributionGroup = Static<typeof AttributionGroupSchema>;
+
+export const AttributionResultSchema = Type.Object({
+  models: Type.Array(Type.String()),
+  ...blocks,
+  /** Only with groupBy: top groupLimit groups by conversions (ties by value), then "$others". */
+  groups: Type.Optional(Type.Array(AttributionGroupSchema)),
   meta: ResultMetaSchema,
 });
 export type AttributionResult = Static<typeof AttributionResultSchema>;

@@ -4,13 +4,16 @@
 // of joining touchpoints to conversions. Each conversion (ARRAY JOIN) filters its valid
 // touchpoints with array functions and spreads one conversion of credit over them under every
 // model at once; the rows then sum per touchpoint key. '' is the key of unattributed conversions.
+// With group-by, the rows sum per (conversion group, touchpoint key) and groups-sql.ts keeps the top N.
 // Per person at most MAX_CONVERSIONS conversions and MAX_TOUCHES touchpoints / key events are kept. Values and names are bound parameters.
 import { DateTime } from 'luxon';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
+import { groupKeySql } from '../common/group-by-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
+import { topGroupsSql } from './groups-sql.ts';
 import type { AttributionQuery } from './schema.ts';
 
 export const TOUCH_SEPARATOR = '\u001f';
@@ -23,13 +26,6 @@ const DAY_MS = 86_400_000;
 
 function check(ctx: AnalysisContext<AttributionQuery>): void {
   const q = ctx.query;
-  if (q.groupBy?.length) {
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      'attribution has no group-by; split touchpoints instead',
-      'groupBy',
-    );
-  }
   q.touchpoints.forEach((tp, i) => {
     if (tp.event === q.targetEvent.event) {
       throw new ApiError(
@@ -92,6 +88,7 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
     value = `if(${p.isSet}, ${p.number}, 0)`;
   }
   const lookbackMs = (q.lookbackDays ?? 7) * DAY_MS;
+  const grouped = (q.groupBy?.length ?? 0) > 0;
   const events = eventSourceSql(ctx, {
     events: [target, ...touchNames, ...(keyName ? [keyName] : [])],
     startMs: ctx.range.startMs - lookbackMs,
@@ -101,6 +98,8 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
       isKey: `(${keyCond})`,
       link,
       v: `toFloat64(${value})`,
+      // The conversion's group: its own event property, or the customer's profile.
+      ...(grouped ? { gkey: groupKeySql(ctx) } : {}),
     },
   });
   // Only customers who converted need their touchpoints gathered: a semi-join on the converters
@@ -124,15 +123,18 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
   } else if (q.linkProperty) {
     valid += " AND c.2 != '' AND x.3 = c.2";
   }
-  return `
-    SELECT tkey, count() AS rows, countIf(i = 1) AS heads, sumIf(v, i = 1) AS head_value,
+  // Grouped: each conversion carries its group key as a 4th tuple element (also a final tie-break
+  // of the sort, so which conversions a capped person keeps stays defined up to equal tuples).
+  const convTuple = grouped ? '(t, link, v, gkey)' : '(t, link, v)';
+  const perTouch = `
+    SELECT ${grouped ? 'gkey, ' : ''}tkey, count() AS rows, countIf(i = 1) AS heads, sumIf(v, i = 1) AS head_value,
            sum(v) AS all_value, countIf(fresh) AS touched,
            sum(w.1) AS c_first, sum(w.2) AS c_last, sum(w.3) AS c_linear, sum(w.4) AS c_position,
            sum(w.5) AS c_decay,
            sum(w.1 * v) AS v_first, sum(w.2 * v) AS v_last, sum(w.3 * v) AS v_linear,
            sum(w.4 * v) AS v_position, sum(w.5 * v) AS v_decay
     FROM (
-      SELECT c.3 AS v, length(valid) AS n,
+      SELECT c.3 AS v, ${grouped ? 'c.4 AS gkey, ' : ''}length(valid) AS n,
              arraySum(x -> pow(2, (x.1 - c.1) / ${halfLife}), valid) AS decay_sum,
              if(n = 0, [('', 1, 0, (0., 0., 0., 0., 0.))],
                 arrayMap((x, i, u) -> (x.2, i, u = 1,
@@ -142,7 +144,7 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
                   valid, arrayEnumerate(valid), arrayEnumerateUniq(arrayMap(x -> x.2, valid)))) AS credits
       FROM (
         SELECT person,
-               arraySort(groupArrayIf(${MAX_CONVERSIONS})((t, link, v), conv)) AS convs,
+               arraySort(groupArrayIf(${MAX_CONVERSIONS})(${convTuple}, conv)) AS convs,
                arraySort(groupArrayIf(${MAX_TOUCHES})((t, tkey, link), tkey != '')) AS touches,
                groupArrayIf(${MAX_TOUCHES})((t, link), isKey) AS keys
         FROM (${source})
@@ -154,5 +156,6 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
       ARRAY JOIN [arrayFilter(x -> ${valid}, touches)] AS valid
     )
     ARRAY JOIN credits.1 AS tkey, credits.2 AS i, credits.3 AS fresh, credits.4 AS w
-    GROUP BY tkey`;
+    GROUP BY ${grouped ? 'gkey, ' : ''}tkey`;
+  return grouped ? topGroupsSql(ctx, perTouch) : perTouch;
 }

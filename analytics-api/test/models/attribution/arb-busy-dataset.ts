@@ -2,10 +2,10 @@
 // customers, many events each on a 30-minute clock around RANGE, so a conversion commonly has
 // three or more touchpoints in its window and sessions have several steps (the shared sets are
 // sparse enough that multi-touch weights would rarely be exercised). Same names, properties,
-// merges and catalog seed as support/arbitraries.ts.
+// merges and catalog seed as support/arbitraries.ts; profiles (level, age) for some customers.
 import fc from 'fast-check';
 import { catalogSeed, EVENT_NAMES } from '../support/arbitraries.ts';
-import type { Dataset, RawEvent } from '../support/dataset.ts';
+import type { Dataset, Profile, RawEvent } from '../support/dataset.ts';
 
 const BASE = Date.parse('2026-02-28T12:00:00Z');
 const TICKS = (6 * 24 * 60) / 30;
@@ -25,8 +25,20 @@ export const arbBusyDataset: fc.Arbitrary<Dataset> = fc
       { minLength: 20, maxLength: 70 },
     ),
     merge101: fc.boolean(),
+    // Profiles of the two customers (either may have none: "users without the property").
+    profiles: fc.subarray([1, 2]).chain((ids) =>
+      fc.tuple(
+        ...ids.map((personId) =>
+          fc.record({
+            personId: fc.constant(personId),
+            level: fc.option(fc.constantFrom('gold', 'silver'), { nil: undefined }),
+            age: fc.option(fc.integer({ min: 18, max: 80 }), { nil: undefined }),
+          }),
+        ),
+      ),
+    ),
   })
-  .map(({ events, merge101 }): Dataset => {
+  .map(({ events, merge101, profiles }): Dataset => {
     const seed = catalogSeed();
     return {
       events: [
@@ -45,6 +57,19 @@ export const arbBusyDataset: fc.Arbitrary<Dataset> = fc
         ),
       ],
       overrides: merge101 ? [[101, 1]] : [[102, 2]],
-      profiles: [seed.profile],
+      profiles: [
+        seed.profile,
+        ...profiles.map(
+          (p): Profile => ({
+            personId: p.personId,
+            bankCode: 'B001',
+            branchCode: '',
+            props: p.level === undefined ? {} : { level: p.level },
+            numProps: p.age === undefined ? {} : { age: p.age },
+            firstSeen: BASE,
+            lastSeen: BASE,
+          }),
+        ),
+      ],
     };
   });

@@ -4,11 +4,16 @@
 // property test against the reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RefAttributionQuery, referenceAttribution } from '../reference/attribution.ts';
+import {
+  type RefAttributionBlock,
+  type RefAttributionQuery,
+  referenceAttribution,
+} from '../reference/attribution.ts';
 import { arbFilters, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 import { arbBusyDataset } from './arb-busy-dataset.ts';
+import { arbMaybeGroupedBy } from './arb-group-by.ts';
 
 type Credit = { conversions: number; share: number | null; value: number };
 interface TouchpointCredit {
@@ -18,12 +23,15 @@ interface TouchpointCredit {
   touchedConversions: number;
   credits: Record<string, Credit>;
 }
-interface AttributionResult {
-  models: string[];
+interface GroupResult {
   total: { conversions: number; value: number };
   attributed: { conversions: number; value: number };
   unattributed: { conversions: number; value: number };
   touchpoints: TouchpointCredit[];
+}
+interface AttributionResult extends GroupResult {
+  models: string[];
+  groups?: (GroupResult & { group: (string | null)[] })[];
 }
 
 let stack: EngineStack;
@@ -158,7 +166,107 @@ describe('attribution scenarios', () => {
     expect(linked.total.conversions).toBe(4);
   });
 
-  it('refuses a touchpoint that is the target and a group-by, naming the field', async () => {
+  it('splits conversions by a property of the conversion event or the profile, top N + $others', async () => {
+    const data: Dataset = {
+      events: [
+        // Customer 1 (device 101 merged into it): two conversions on different channels.
+        ev(1, 'push_open', '2026-03-02T10:00:00Z'),
+        ev(101, 'apply', '2026-03-02T11:00:00Z', { props: { channel: 'app' }, numProps: { amount: 100 } }),
+        ev(1, 'banner_click', '2026-03-02T12:30:00Z'),
+        ev(1, 'apply', '2026-03-02T13:00:00Z', { props: { channel: 'web' }, numProps: { amount: 50 } }),
+        // Customer 2 (no profile): an app conversion without a touchpoint.
+        ev(2, 'apply', '2026-03-02T09:00:00Z', { props: { channel: 'app' }, numProps: { amount: 10 } }),
+        // Customer 3: a conversion without a channel, after a push.
+        ev(3, 'push_open', '2026-03-02T08:00:00Z'),
+        ev(3, 'apply', '2026-03-02T09:00:00Z', { numProps: { amount: 1 } }),
+      ],
+      overrides: [[101, 1]],
+      profiles: [
+        {
+          personId: 1,
+          bankCode: 'B001',
+          branchCode: '',
+          props: { level: 'gold' },
+          numProps: {},
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+        { personId: 3, bankCode: 'B001', branchCode: '', props: {}, numProps: {}, firstSeen: 0, lastSeen: 0 },
+      ],
+    };
+    const appId = await stack.load(data);
+    const body = {
+      appId,
+      ...day,
+      targetEvent: { event: 'apply' },
+      touchpoints: [{ event: 'push_open' }, { event: 'banner_click' }],
+      lookbackDays: 1,
+      valueProperty: 'amount',
+      models: ['first_touch', 'last_touch'],
+    };
+    const top1 = await stack.analyse<AttributionResult>('attribution', {
+      ...body,
+      groupBy: [{ property: 'channel' }],
+      groupLimit: 1,
+    });
+    // The overall blocks are those of the ungrouped query.
+    const plain = await stack.analyse<AttributionResult>('attribution', body);
+    expect(plain.groups).toBeUndefined();
+    expect([top1.total, top1.attributed, top1.unattributed, top1.touchpoints]).toEqual([
+      plain.total,
+      plain.attributed,
+      plain.unattributed,
+      plain.touchpoints,
+    ]);
+    expect(plain.total).toEqual({ conversions: 4, value: 161 });
+    const credits = (g: GroupResult) =>
+      g.touchpoints.map((t) => [t.event, t.touchedConversions, t.credits.first_touch, t.credits.last_touch]);
+    // app: customer 1 at 11:00 (push only) and customer 2 (nothing).
+    // $others: web (push 10:00 then banner 12:30) and the unset channel (push only).
+    expect(top1.groups!.map((g) => [g.group, g.total, g.attributed, g.unattributed])).toEqual([
+      [
+        ['app'],
+        { conversions: 2, value: 110 },
+        { conversions: 1, value: 100 },
+        { conversions: 1, value: 10 },
+      ],
+      [
+        ['$others'],
+        { conversions: 2, value: 51 },
+        { conversions: 2, value: 51 },
+        { conversions: 0, value: 0 },
+      ],
+    ]);
+    expect(credits(top1.groups![0]!)).toEqual([
+      ['push_open', 1, { conversions: 1, share: 1, value: 100 }, { conversions: 1, share: 1, value: 100 }],
+    ]);
+    expect(credits(top1.groups![1]!)).toEqual([
+      ['push_open', 2, { conversions: 2, share: 1, value: 51 }, { conversions: 1, share: 0.5, value: 1 }],
+      ['banner_click', 1, { conversions: 0, share: 0, value: 0 }, { conversions: 1, share: 0.5, value: 50 }],
+    ]);
+    // Every group: app 2, then the unset channel and web with 1 each (ties by value, unset first).
+    const all = await stack.analyse<AttributionResult>('attribution', {
+      ...body,
+      groupBy: [{ property: 'channel' }],
+    });
+    expect(all.groups!.map((g) => [g.group, g.total.conversions])).toEqual([
+      [['app'], 2],
+      [[null], 1],
+      [['web'], 1],
+    ]);
+    // By profile: customer 1's conversions (through the merged device too) are gold; customer 2
+    // has no profile and customer 3 no level: both null. Ties by value: null first.
+    const byLevel = await stack.analyse<AttributionResult>('attribution', {
+      ...body,
+      groupBy: [{ source: 'user', property: 'level' }],
+    });
+    expect(byLevel.groups!.map((g) => [g.group, g.total, g.attributed.conversions])).toEqual([
+      [[null], { conversions: 2, value: 11 }, 1],
+      [['gold'], { conversions: 2, value: 150 }, 2],
+    ]);
+  });
+
+  it('refuses a touchpoint that is the target and an unknown group-by property, naming the field', async () => {
     const appId = await stack.load(
       only([ev(1, 'apply', '2026-03-02T10:10:00Z'), ev(1, 'push_open', '2026-03-02T10:00:00Z')]),
     );
@@ -166,14 +274,19 @@ describe('attribution scenarios', () => {
     const same = await stack.post('attribution', { ...body, touchpoints: [{ event: 'apply' }] });
     expect(same.statusCode).toBe(400);
     expect(same.json().error.field).toBe('touchpoints[0].event');
-    const grouped = await stack.post('attribution', { ...body, groupBy: [{ property: '$os' }] });
+    const grouped = await stack.post('attribution', { ...body, groupBy: [{ property: 'no_such' }] });
     expect(grouped.statusCode).toBe(400);
+    expect(grouped.json().error.field).toBe('groupBy[0].property');
     const far = await stack.post('attribution', { ...body, lookbackDays: 31 });
     expect(far.statusCode).toBe(400);
   });
 });
 
 const MODELS = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] as const;
+const canonical = <T extends { touchpoint: number; splitValue: string | null }>(ts: T[]) =>
+  [...ts].sort(
+    (x, y) => x.touchpoint - y.touchpoint || String(x.splitValue).localeCompare(String(y.splitValue)),
+  );
 
 describe('attribution equals the reference', () => {
   it('on random data, touchpoints, windows, key events, links and zones', async () => {
@@ -192,6 +305,7 @@ describe('attribution equals the reference', () => {
           halfLifeDays: fc.constantFrom(0.5, 2),
           value: fc.boolean(),
           models: fc.subarray([...MODELS], { minLength: 1 }),
+          grouping: arbMaybeGroupedBy,
         }),
         async (data, a) => {
           const appId = await stack.load(data);
@@ -213,35 +327,33 @@ describe('attribution equals the reference', () => {
             halfLifeDays: a.halfLifeDays,
             ...(a.value ? { valueProperty: 'amount' } : {}),
             models: a.models,
+            ...(a.grouping ?? {}),
           };
           const r = await stack.analyse<AttributionResult>('attribution', { appId, ...query });
           const expected = referenceAttribution(data, query);
-          expect([r.total, r.attributed, r.unattributed]).toEqual([
-            expected.total,
-            expected.attributed,
-            expected.unattributed,
-          ]);
-          const canonical = (ts: { touchpoint: number; splitValue: string | null }[]) =>
-            [...ts].sort(
-              (x, y) =>
-                x.touchpoint - y.touchpoint || String(x.splitValue).localeCompare(String(y.splitValue)),
-            );
-          const wanted = expected.touchpoints.map((t) => ({
-            ...t,
-            credits: Object.fromEntries(
-              MODELS.filter((m) => a.models.includes(m)).map((m) => [m, t.credits[m]]),
-            ),
-          }));
-          expect(
-            canonical(
-              r.touchpoints.map(({ touchpoint, splitValue, touchedConversions, credits }) => ({
+          const pick = (b: GroupResult | RefAttributionBlock) => ({
+            total: b.total,
+            attributed: b.attributed,
+            unattributed: b.unattributed,
+            touchpoints: canonical(
+              b.touchpoints.map(({ touchpoint, splitValue, touchedConversions, credits }) => ({
                 touchpoint,
                 splitValue,
                 touchedConversions,
-                credits,
+                credits: Object.fromEntries(
+                  MODELS.filter((m) => a.models.includes(m)).map((m) => [
+                    m,
+                    (credits as Record<string, Credit>)[m],
+                  ]),
+                ),
               })),
             ),
-          ).toEqual(canonical(wanted));
+          });
+          expect(pick(r)).toEqual(pick(expected));
+          // Groups in order (top N by conversions, ties by value, $others last), same blocks.
+          expect(r.groups?.map((g) => ({ group: g.group, ...pick(g) }))).toEqual(
+            expected.groups?.map((g) => ({ group: g.group, ...pick(g) })),
+          );
         },
       ),
       { numRuns: 40 },

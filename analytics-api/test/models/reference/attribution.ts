@@ -1,9 +1,21 @@
 // Reference attribution: per resolved person, every target conversion in the range looks back
 // lookbackDays x 24 h (inclusive at both ends) over the person's touchpoints, keeps those followed
 // by a (linked) key event when one is asked for, orders them by (time, touchpoint key) and splits
-// one conversion of credit under each model. Loops only, written from the specification.
+// one conversion of credit under each model. With group-by, a conversion's group is the value on
+// the conversion event (or the customer's profile); the same blocks per group, top N by
+// conversions, the rest as $others. Loops only, written from the specification.
 import type { Dataset, RawEvent } from '../support/dataset.ts';
-import { Reference, type RefFilter, type RefScope, rangeOf, round6 } from './common.ts';
+import {
+  keyOf,
+  OTHERS,
+  Reference,
+  type RefFilter,
+  type RefGroupBy,
+  type RefScope,
+  rangeOf,
+  round6,
+  topKeys,
+} from './common.ts';
 
 export interface RefAttributionQuery {
   readonly from: string;
@@ -21,6 +33,8 @@ export interface RefAttributionQuery {
   readonly linkProperty?: string;
   readonly halfLifeDays?: number;
   readonly valueProperty?: string;
+  readonly groupBy?: readonly RefGroupBy[];
+  readonly groupLimit?: number;
 }
 
 export const REF_MODELS = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] as const;
@@ -32,11 +46,28 @@ export interface RefTouchpointCredit {
   touchedConversions: number;
   credits: Record<Model, { conversions: number; share: number | null; value: number }>;
 }
-export interface RefAttributionResult {
+export interface RefAttributionBlock {
   total: { conversions: number; value: number };
   attributed: { conversions: number; value: number };
   unattributed: { conversions: number; value: number };
   touchpoints: RefTouchpointCredit[];
+}
+export interface RefAttributionGroup extends RefAttributionBlock {
+  group: (string | null)[];
+}
+export interface RefAttributionResult extends RefAttributionBlock {
+  /** Only with groupBy: top N groups by conversions (ties by key), then $others. */
+  groups?: RefAttributionGroup[];
+}
+
+interface Conversion {
+  /** Group key (values joined by \u001f) and values, from the conversion event or the profile. */
+  key: string;
+  group: (string | null)[] | null;
+  value: number;
+  /** Keys of its valid touchpoints in (time, key) order, and their weights per model. */
+  touches: string[];
+  weights: Record<Model, number[]>;
 }
 
 const DAY = 86_400_000;
@@ -106,22 +137,25 @@ export function referenceAttribution(
       acc.keys.push({ t: e.time, key: '', link: linkOf(e) });
     }
   }
-  const credit = new Map<string, { touched: number; c: Record<Model, number>; v: Record<Model, number> }>();
-  const attributed = { conversions: 0, value: 0 };
-  const unattributed = { conversions: 0, value: 0 };
+  // Every conversion once: its group, value and the weights of its valid touchpoints.
+  const conversions: Conversion[] = [];
   for (const person of persons.values()) {
     // The engine's per-person bound: the earliest 1000 conversions, 2000 touchpoints / key events.
     const byTime = (a: Touch, b: Touch) => a.t - b.t || bytes(a.key, b.key) || bytes(a.link, b.link);
     const touches = person.touches.sort(byTime).slice(0, 2000);
     const keys = person.keys.sort(byTime).slice(0, 2000);
+    const groupKey = (e: RawEvent) => keyOf(ref.groupOf(e, q.groupBy));
     const convs = person.convs
       .sort(
-        (a, b) => a.time - b.time || bytes(linkOf(a), linkOf(b)) || conversionValue(a) - conversionValue(b),
+        (a, b) =>
+          a.time - b.time ||
+          bytes(linkOf(a), linkOf(b)) ||
+          conversionValue(a) - conversionValue(b) ||
+          bytes(groupKey(a), groupKey(b)),
       )
       .slice(0, 1000);
     for (const c of convs) {
       const cLink = linkOf(c);
-      const v = conversionValue(c);
       const valid = touches.filter((x) => {
         if (x.t < c.time - lookback || x.t > c.time) return false;
         if (q.keyEvent) {
@@ -131,34 +165,63 @@ export function referenceAttribution(
         }
         return !q.linkProperty || (cLink !== '' && x.link === cLink);
       });
-      if (valid.length === 0) {
-        unattributed.conversions++;
-        unattributed.value += v;
-        continue;
-      }
-      attributed.conversions++;
-      attributed.value += v;
       const ages = valid.map((x) => c.time - x.t);
-      const w = Object.fromEntries(REF_MODELS.map((m) => [m, weights(m, ages, halfLife)])) as Record<
-        Model,
-        number[]
-      >;
-      const seen = new Set<string>();
-      valid.forEach((x, i) => {
-        const acc = credit.get(x.key) ?? {
-          touched: 0,
-          c: Object.fromEntries(REF_MODELS.map((m) => [m, 0])) as Record<Model, number>,
-          v: Object.fromEntries(REF_MODELS.map((m) => [m, 0])) as Record<Model, number>,
-        };
-        if (!seen.has(x.key)) acc.touched++;
-        seen.add(x.key);
-        for (const m of REF_MODELS) {
-          acc.c[m] += w[m][i]!;
-          acc.v[m] += w[m][i]! * v;
-        }
-        credit.set(x.key, acc);
+      conversions.push({
+        key: groupKey(c),
+        group: ref.groupOf(c, q.groupBy),
+        value: conversionValue(c),
+        touches: valid.map((x) => x.key),
+        weights: Object.fromEntries(REF_MODELS.map((m) => [m, weights(m, ages, halfLife)])) as Record<
+          Model,
+          number[]
+        >,
       });
     }
+  }
+  const overall = blockOf(conversions, q);
+  if (!q.groupBy?.length) return overall;
+  // Groups: top N by conversions (ties by key), the rest merged into $others.
+  const counts = new Map<string, number>();
+  for (const c of conversions) counts.set(c.key, (counts.get(c.key) ?? 0) + 1);
+  const top = topKeys(counts, q.groupLimit ?? 10);
+  const groups: RefAttributionGroup[] = top.map((key) => {
+    const members = conversions.filter((c) => c.key === key);
+    return { group: members[0]!.group!, ...blockOf(members, q) };
+  });
+  const rest = conversions.filter((c) => !top.includes(c.key));
+  if (rest.length > 0) groups.push({ group: q.groupBy.map(() => OTHERS), ...blockOf(rest, q) });
+  return { ...overall, groups };
+}
+
+/** total / attributed / unattributed and touchpoint credits over a set of conversions. */
+function blockOf(conversions: readonly Conversion[], q: RefAttributionQuery): RefAttributionBlock {
+  const credit = new Map<string, { touched: number; c: Record<Model, number>; v: Record<Model, number> }>();
+  const attributed = { conversions: 0, value: 0 };
+  const unattributed = { conversions: 0, value: 0 };
+  for (const conv of conversions) {
+    const v = conv.value;
+    if (conv.touches.length === 0) {
+      unattributed.conversions++;
+      unattributed.value += v;
+      continue;
+    }
+    attributed.conversions++;
+    attributed.value += v;
+    const seen = new Set<string>();
+    conv.touches.forEach((key, i) => {
+      const acc = credit.get(key) ?? {
+        touched: 0,
+        c: Object.fromEntries(REF_MODELS.map((m) => [m, 0])) as Record<Model, number>,
+        v: Object.fromEntries(REF_MODELS.map((m) => [m, 0])) as Record<Model, number>,
+      };
+      if (!seen.has(key)) acc.touched++;
+      seen.add(key);
+      for (const m of REF_MODELS) {
+        acc.c[m] += conv.weights[m][i]!;
+        acc.v[m] += conv.weights[m][i]! * v;
+      }
+      credit.set(key, acc);
+    });
   }
   const touchpoints = [...credit.entries()].map(([key, acc]): RefTouchpointCredit => {
     const [index, split] = key.split('\u001f') as [string, string];

@@ -2,6 +2,7 @@
 // entries (main.ts: the HTTP collector, ingest-worker.ts: the Kafka consumer) use it.
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { parseSecretKeys, type SecretKey } from '@tally/analytics-api/config';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8600 }),
@@ -18,6 +19,10 @@ const Env = Type.Object({
   KAFKA_CLIENT_ID: Type.String({ default: 'tally-collector' }),
   KAFKA_GROUP_ID: Type.String({ default: 'tally-ingest' }),
   KAFKA_SESSION_TIMEOUT_MS: Type.Integer({ minimum: 6000, default: 30_000 }),
+  /** The analytics API's keys (same variables): sensitive properties are encrypted with them. */
+  TALLY_SECRET_KEYS: Type.String({ default: '' }),
+  TALLY_SECRET_KEY: Type.String({ default: '' }),
+  TALLY_IDENTIFIER_KEY_ID: Type.String({ default: '' }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   TLS_CERT_FILE: Type.String({ default: '' }),
   TLS_KEY_FILE: Type.String({ default: '' }),
@@ -53,6 +58,12 @@ export interface CollectorConfig {
     /** How long a dead worker keeps its partitions before the group rebalances. */
     readonly sessionTimeoutMs: number;
   };
+  /**
+   * Keys for sensitive properties, newest first; empty when none is set (then an app with marked
+   * fields cannot be written: the writer refuses rather than store them in clear).
+   */
+  readonly secretKeys: readonly SecretKey[];
+  readonly identifierKeyId: string;
   readonly trustProxy: boolean;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
   readonly limits: {
@@ -82,6 +93,13 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
   if (Boolean(raw.TLS_CERT_FILE) !== Boolean(raw.TLS_KEY_FILE)) {
     throw new Error('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }
+  const secretKeys = parseSecretKeys(
+    raw.TALLY_SECRET_KEYS || (raw.TALLY_SECRET_KEY ? `k1:${raw.TALLY_SECRET_KEY}` : ''),
+  );
+  // Same default as the API (the oldest key), so both compute the same identifier hashes.
+  const identifierKeyId = raw.TALLY_IDENTIFIER_KEY_ID || (secretKeys.at(-1)?.id ?? '');
+  if (secretKeys.length > 0 && !secretKeys.some((k) => k.id === identifierKeyId))
+    throw new Error(`TALLY_IDENTIFIER_KEY_ID "${identifierKeyId}" is not one of TALLY_SECRET_KEYS`);
   return Object.freeze({
     port: raw.PORT,
     host: raw.HOST,
@@ -103,6 +121,8 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
       groupId: raw.KAFKA_GROUP_ID,
       sessionTimeoutMs: raw.KAFKA_SESSION_TIMEOUT_MS,
     },
+    secretKeys,
+    identifierKeyId,
     trustProxy: raw.TRUST_PROXY,
     tls: raw.TLS_CERT_FILE ? { certFile: raw.TLS_CERT_FILE, keyFile: raw.TLS_KEY_FILE } : null,
     limits: {

@@ -9,6 +9,7 @@ import { connectMySql } from '@tally/infra/mysql';
 import { loadCollectorConfig } from './config.ts';
 import { kafkaClient } from './ingestion/create-sink.ts';
 import { startKafkaWorker } from './ingestion/kafka-worker.ts';
+import { createBatchProtector } from './ingestion/sensitive-properties/protect-batch.ts';
 import { createIngestionWriter } from './ingestion/writer.ts';
 
 const config = loadCollectorConfig();
@@ -20,7 +21,8 @@ const profiles = createProfileFolder({
   clickhouse,
   takeRefolds: () => persons.takeRefolds(),
 });
-const writer = createIngestionWriter({ clickhouse, persons, profiles });
+const sensitive = createBatchProtector(metadata.pool, config);
+const writer = createIngestionWriter({ clickhouse, persons, profiles, sensitive });
 let written = 0;
 let deadLettered = 0;
 const worker = await startKafkaWorker(

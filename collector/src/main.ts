@@ -16,6 +16,7 @@ const sink = await createSink(
     clickhouse: config.clickhouse,
     kafka: { brokers: config.kafka.brokers, clientId: config.kafka.clientId, topic: config.kafka.topic },
     groupCommit: config.groupCommit,
+    sensitive: config,
   },
   metadata,
 );

@@ -71,6 +71,11 @@ export const API_ERRORS = {
     message: 'That property has never been received for this app; pick one from the catalog',
   },
   FILTER_INVALID: { status: 400, message: 'The filter does not fit its operator' },
+  SENSITIVE_PROPERTY: {
+    status: 400,
+    message:
+      'That property is marked sensitive and stored encrypted: analyses can test whether it is set, and match phone, ID card and bank card numbers exactly, but not group, measure or compare by it',
+  },
   QUERY_TOO_EXPENSIVE: {
     status: 422,
     message: 'The analysis hit its time or memory limit; narrow the date range, org scope or filters',

@@ -1,10 +1,10 @@
 // The one place output rows are masked. Every output path (API JSON, CSV export, webhook payload)
 // passes its rows through maskRow/maskRows: sensitive fields (top-level columns and keys inside
-// `props`-like objects) are decrypted if stored encrypted, then masked by kind unless the caller
+// `props`-like objects) are decrypted if stored encrypted (or as identifier hash + ciphertext), then masked by kind unless the caller
 // holds `data.unmask` AND asked for unmasked values. maskRows audits every unmasking.
 import type { FastifyRequest } from 'fastify';
-import { decryptField, isEncrypted } from '../crypto/field-cipher.ts';
 import type { Keyring } from '../crypto/keyring.ts';
+import { isProtected, revealValue } from '../crypto/sensitive-value.ts';
 import type { Principal } from '../permissions/principal.ts';
 import { maskValue, type SensitiveKind } from './mask-value.ts';
 
@@ -25,10 +25,10 @@ export function mayUnmask(principal: Principal, options: MaskOptions): boolean {
 }
 
 function reveal(value: unknown, field: string, options: MaskOptions): unknown {
-  if (typeof value !== 'string' || !isEncrypted(value)) return value;
+  if (typeof value !== 'string' || !isProtected(value)) return value;
   if (!options.keyring) return '';
   try {
-    return decryptField(options.keyring, value, options.context ? `${options.context}:${field}` : field);
+    return revealValue(options.keyring, { appId: options.context ?? '', field }, value);
   } catch {
     // An undecryptable value is shown as nothing rather than failing a whole export.
     return '';

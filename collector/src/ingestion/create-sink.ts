@@ -7,6 +7,7 @@ import type { MetadataDb } from '@tally/infra/mysql';
 import { Kafka, logLevel } from 'kafkajs';
 import { createGroupCommitSink } from './group-commit.ts';
 import { createKafkaSink } from './kafka-sink.ts';
+import { createBatchProtector, type SensitiveKeys } from './sensitive-properties/protect-batch.ts';
 import type { EventSink } from './sink.ts';
 import { createIngestionWriter } from './writer.ts';
 
@@ -19,6 +20,7 @@ export interface SinkConfig {
     readonly maxGroupRows: number;
     readonly maxPendingRows: number;
   };
+  readonly sensitive: SensitiveKeys;
 }
 
 export async function createSink(config: SinkConfig, metadata: MetadataDb): Promise<EventSink> {
@@ -32,7 +34,8 @@ export async function createSink(config: SinkConfig, metadata: MetadataDb): Prom
     clickhouse,
     takeRefolds: () => persons.takeRefolds(),
   });
-  const writer = createIngestionWriter({ clickhouse, persons, profiles });
+  const sensitive = createBatchProtector(metadata.pool, config.sensitive);
+  const writer = createIngestionWriter({ clickhouse, persons, profiles, sensitive });
   const sink = createGroupCommitSink(writer, config.groupCommit);
   return {
     ...sink,

@@ -3,15 +3,18 @@
 // the guarantees live in one place:
 //   1. persons are resolved through ID-Mapping before anything is written;
 //   2. uuids already stored are dropped (client retries, Kafka redeliveries);
-//   3. rows are inserted; only then does write() resolve;
-//   4. the profiles of the persons touched are folded (optional `profiles`): after the insert,
+//   3. properties marked sensitive are replaced by their encrypted / keyed-hash form, so no
+//      marked value reaches ClickHouse (or the profiles folded from it) in clear;
+//   4. rows are inserted; only then does write() resolve;
+//   5. the profiles of the persons touched are folded (optional `profiles`): after the insert,
 //      because the fold reads the stored log; a fold failure never fails the write (the rows are
 //      durable and the folder retries with the next batch).
-// Writes are serialised per writer: the check in (2) and the insert in (3) must not interleave
+// Writes are serialised per writer: the check in (2) and the insert in (4) must not interleave
 // with another write of the same uuids. Never swallows an insert error: callers decide to retry.
 import type { ProfileFolder } from '@tally/analytics-api/identity';
 import type { ClickHouseClient, IngestBatch, PersonResolver } from '@tally/infra/clickhouse';
 import { findStoredUuids, repairUuidIndex } from './dedup.ts';
+import type { BatchProtector } from './sensitive-properties/protect-batch.ts';
 
 export interface WriteOutcome {
   readonly inserted: number;
@@ -25,9 +28,11 @@ export interface IngestionWriter {
 export function createIngestionWriter(deps: {
   clickhouse: ClickHouseClient;
   persons: PersonResolver;
+  /** Encrypts the app's sensitive properties; required so no transport can skip it. */
+  sensitive: BatchProtector;
   profiles?: ProfileFolder;
 }): IngestionWriter {
-  const { clickhouse, persons, profiles } = deps;
+  const { clickhouse, persons, profiles, sensitive } = deps;
   let tail: Promise<unknown> = Promise.resolve();
   // Set when an insert failed in a way that may have half-applied (engine crash); the next write
   // repairs the uuid index from that point before trusting it again.
@@ -40,7 +45,7 @@ export function createIngestionWriter(deps: {
       await profiles?.refoldSince(uncertainSince);
       uncertainSince = null;
     }
-    const fresh = await dropStored(clickhouse, batch);
+    const fresh = await sensitive.protect(await dropStored(clickhouse, batch));
     const duplicates =
       batch.events.length + batch.profileOps.length - fresh.events.length - fresh.profileOps.length;
     await persons.resolveBatch(fresh);

@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { knownNames } from '../../catalog/known-names.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { loadSensitiveFields } from '../../masking/sensitive-fields.ts';
+import { applySensitiveQueryPolicy } from '../../masking/sensitive-query-policy.ts';
 import { createAnalysisContext } from './analysis-context.ts';
 import type { AnalysisQueryBase, AnyAnalysisModel } from './analysis-model.ts';
 import { dataVersion } from './data-version.ts';
@@ -30,7 +32,10 @@ export async function runAnalysis(
 ): Promise<object & { meta: ResultMeta }> {
   const started = performance.now();
   const timeZone = body.timeZone ?? DEFAULT_TIME_ZONE;
-  const query = { ...body, timeZone };
+  // Sensitive properties are stored encrypted: equality filters become keyed-hash matches, other
+  // uses are refused (masking/sensitive-query-policy.ts), before the cache key and the audit.
+  const sensitive = await loadSensitiveFields(app.metadata.pool, body.appId);
+  const query = applySensitiveQueryPolicy({ ...body, timeZone }, sensitive, app.keyring);
   const range = resolveTimeRange(query.from, query.to, timeZone);
   const version = await dataVersion(app.clickhouse);
   const key = createHash('sha256')

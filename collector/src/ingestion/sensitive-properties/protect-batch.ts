@@ -1,0 +1,34 @@
+// Encryption at rest for the ingestion writer: the batch's event and profile-operation rows with
+// every property their app marked sensitive replaced by its stored form (ciphertext, or keyed
+// hash + ciphertext for identifiers; see analytics-api/src/crypto/sensitive-value.ts). Runs
+// inside the writer, so embedded and Kafka mode store the same thing. Never lets a marked
+// field through in clear: without a configured key such a batch fails and is retried later.
+
+import type { SecretKey } from '@tally/analytics-api/config';
+import { createKeyring, createPropertyProtector, type PropertyProtector } from '@tally/analytics-api/crypto';
+import type { IngestBatch } from '@tally/infra/clickhouse';
+import type { MetadataDb } from '@tally/infra/mysql';
+
+export interface BatchProtector {
+  protect(batch: IngestBatch): Promise<IngestBatch>;
+}
+
+export interface SensitiveKeys {
+  /** Newest first (the API's TALLY_SECRET_KEYS); empty when none is configured. */
+  readonly secretKeys: readonly SecretKey[];
+  readonly identifierKeyId: string;
+}
+
+export function createBatchProtector(pool: MetadataDb['pool'], keys: SensitiveKeys): BatchProtector {
+  const keyring = keys.secretKeys.length > 0 ? createKeyring(keys.secretKeys, keys.identifierKeyId) : null;
+  const rows: PropertyProtector = createPropertyProtector({ pool, keyring });
+  return {
+    async protect(batch) {
+      return {
+        events: await rows.protect(batch.events),
+        profileOps: await rows.protect(batch.profileOps),
+        identityOps: batch.identityOps,
+      };
+    },
+  };
+}

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { getApp } from '../apps/app-store.ts';
 import { hashIdentifier } from '../crypto/identifier-hash.ts';
+import { createPropertyProtector } from '../crypto/property-protector.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { maskRows } from '../masking/mask-row.ts';
 import { loadSensitiveFields } from '../masking/sensitive-fields.ts';
@@ -40,6 +41,7 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const pool = app.metadata.pool;
   const store = createPersonStore(pool);
   const folder = createProfileFolder({ metadata: app.metadata, clickhouse: app.clickhouse });
+  const sensitive = createPropertyProtector({ pool, keyring: app.keyring });
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_CSV_BYTES }, (_req, body, done) =>
     done(null, body),
   );
@@ -164,7 +166,7 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
         },
         now,
       );
-      await insertOps(app.clickhouse, [row]);
+      await insertOps(app.clickhouse, sensitive, [row]);
       await folder.foldPersons(b.appId, [personId!]);
       const person: FoundPerson = { personId: personId!, kind: 'customer', loginId: b.loginId };
       await request.audit('profile.write', {
@@ -240,7 +242,7 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       await requireApp(request.query.appId);
       const summary = await importProfiles(
-        { pool, clickhouse: app.clickhouse, folder },
+        { pool, clickhouse: app.clickhouse, folder, sensitive },
         request.query.appId,
         request.body,
         request.orgScope,

@@ -3,6 +3,7 @@
 // MYSQL_URL). Same code and rules as POST /v1/identity/profiles/import; the scope is the whole
 // tree unless --org narrows it. Writes one audit entry (actor "system", "cli:<user>") and prints
 // the summary as JSON; exits 1 when a line was rejected, 2 on a usage or file error.
+
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,8 @@ import { connectMySql } from '@tally/infra/mysql';
 import { getApp } from '../apps/app-store.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import { loadApiConfig } from '../config.ts';
+import { createKeyring } from '../crypto/keyring.ts';
+import { createPropertyProtector } from '../crypto/property-protector.ts';
 import { getOrg, orgScopeForOrg } from '../orgs/org-store.ts';
 import { createProfileFolder } from './profile-folder.ts';
 import { importProfiles } from './profile-import.ts';
@@ -34,7 +37,16 @@ try {
   if (values.org && !org) throw new Error(`no org ${values.org}`);
   const scope = values.org ? await orgScopeForOrg(metadata, values.org) : { bankCodes: 'all' as const };
   const folder = createProfileFolder({ metadata, clickhouse });
-  const summary = await importProfiles({ pool: metadata.pool, clickhouse, folder }, values.app, csv, scope);
+  const sensitive = createPropertyProtector({
+    pool: metadata.pool,
+    keyring: createKeyring(config.secretKeys, config.identifierKeyId),
+  });
+  const summary = await importProfiles(
+    { pool: metadata.pool, clickhouse, folder, sensitive },
+    values.app,
+    csv,
+    scope,
+  );
   await writeAudit(metadata.pool, {
     actor: { kind: 'system', id: 'import-cli', name: `cli:${userInfo().username}`, orgPath: org?.path ?? '' },
     ip: '',

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient, ProfileOpRow } from '@tally/infra/clickhouse';
 import type { Pool } from 'mysql2/promise';
+import type { PropertyProtector } from '../crypto/property-protector.ts';
 import { createPersonStore } from '../identity/person-store.ts';
 import type { OrgScope } from '../permissions/org-scope.ts';
 import { currentOrgOf } from './current-org.ts';
@@ -29,6 +30,8 @@ export interface ImportDeps {
   readonly pool: Pool;
   readonly clickhouse: ClickHouseClient;
   readonly folder: ProfileFolder;
+  /** Encrypts the app's sensitive fields before they are stored. */
+  readonly sensitive: PropertyProtector;
 }
 
 const MAX_LISTED = 1000;
@@ -109,7 +112,8 @@ export async function importProfiles(
     seen.add(r.uuid);
     return true;
   });
-  for (let i = 0; i < fresh.length; i += 20_000) await insertOps(deps.clickhouse, fresh.slice(i, i + 20_000));
+  for (let i = 0; i < fresh.length; i += 20_000)
+    await insertOps(deps.clickhouse, deps.sensitive, fresh.slice(i, i + 20_000));
   const touched = [...new Set(fresh.map((r) => r.person_id))];
   for (let i = 0; i < touched.length; i += 5000)
     await deps.folder.foldPersons(appId, touched.slice(i, i + 5000));

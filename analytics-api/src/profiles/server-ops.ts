@@ -3,6 +3,7 @@
 // exactly-once uuid index) and then folded at once, so the caller reads its own write.
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient, ProfileOp, ProfileOpRow } from '@tally/infra/clickhouse';
+import type { PropertyProtector } from '../crypto/property-protector.ts';
 
 export type PropertyInput = string | number | boolean | readonly string[];
 
@@ -49,9 +50,18 @@ export function toOpRow(appId: string, op: ServerOp, now: number): ProfileOpRow 
   };
 }
 
-export async function insertOps(clickhouse: ClickHouseClient, rows: readonly ProfileOpRow[]): Promise<void> {
+/** Inserts the rows with their sensitive properties encrypted, as the collector's writer does. */
+export async function insertOps(
+  clickhouse: ClickHouseClient,
+  sensitive: PropertyProtector,
+  rows: readonly ProfileOpRow[],
+): Promise<void> {
   if (rows.length === 0) return;
-  await clickhouse.insert({ table: 'profile_ops', values: [...rows], format: 'JSONEachRow' });
+  await clickhouse.insert({
+    table: 'profile_ops',
+    values: await sensitive.protect(rows),
+    format: 'JSONEachRow',
+  });
 }
 
 /** Which of these uuids are stored already (the exactly-once index, migration 0005). */

@@ -3,8 +3,8 @@
 // through the real collector process into the real chdb engine; the raw ClickHouse rows hold no
 // plaintext; the API shows the values masked to an analyst and in clear to an org admin who asks
 // (audited); analyses can match the phone number exactly but cannot group by it.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
+import { randomUUID } from 'node:crypto';
+import { type EmbeddedStack, STACK_SECRET_KEY, startEmbeddedStack } from '@tally/testbed/stack';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -14,7 +14,7 @@ import { seedDemoOrgAndStaff } from '../../src/staff/seed-demo.ts';
 import { testConfig } from './support/api-stack.ts';
 import { type Caller, loginAs } from './support/sessions.ts';
 
-const KEY = { id: 'k1', key: randomBytes(32) };
+const KEY = { id: 'k1', key: STACK_SECRET_KEY };
 const PHONE = '13812345678';
 const ID_CARD = '22010219900101123X';
 const NAME = '张三丰';
@@ -30,10 +30,9 @@ describe('sensitive properties at rest', () => {
   const today = new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
-    stack = await startEmbeddedStack({
-      // The collector gets the API's key through the same variable, as `npm start` passes it.
-      collectorEnv: { TALLY_SECRET_KEY: KEY.key.toString('base64') },
-    });
+    // The stack gives its collector TALLY_SECRET_KEY (STACK_SECRET_KEY), as `npm start` passes the
+    // API's key to every service.
+    stack = await startEmbeddedStack();
     await seedDemoOrgAndStaff(stack.metadata);
     api = await buildApp({
       config: testConfig({ secretKeys: [KEY], identifierKeyId: 'k1' }),
@@ -225,6 +224,45 @@ describe('sensitive properties at rest', () => {
       expect(res.statusCode, res.body).toBe(400);
       expect(res.json()).toMatchObject({ error: { code: 'SENSITIVE_PROPERTY', field } });
     }
+  });
+
+  it('encrypts server-side profile operations and CSV imports the same way', async () => {
+    const operator = await loginAs(api, 'b001.operator');
+    const set = await operator.request({
+      method: 'POST',
+      url: '/v1/identity/profiles/ops',
+      payload: {
+        appId: stack.appId,
+        loginId: 'C-SENSITIVE-3',
+        op: 'set',
+        properties: { phone: '13700002222', name: '李四' },
+        bankCode: 'B001',
+      },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const imported = await operator.request({
+      method: 'POST',
+      url: `/v1/identity/profiles/import?appId=${stack.appId}`,
+      headers: { 'content-type': 'text/csv' },
+      payload: 'customer_id,bank_code,phone,id_card\nC-SENSITIVE-4,B001,13600003333,220102198002021111\n',
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    expect(imported.json()).toMatchObject({ applied: 1 });
+    for (const table of ['profile_ops', 'profiles']) {
+      const result = await stack.clickhouse.query({
+        query: `SELECT props FROM ${table} WHERE login_id IN ('C-SENSITIVE-3', 'C-SENSITIVE-4')`,
+        format: 'JSONEachRow',
+      });
+      const raw = JSON.stringify(await result.json());
+      expect(raw).toContain('hid:v1:');
+      for (const secret of ['13700002222', '李四', '13600003333', '220102198002021111'])
+        expect(raw, `${table} holds ${secret}`).not.toContain(secret);
+    }
+    const shown = await bankAdmin.request({
+      method: 'GET',
+      url: `/v1/identity/customers?appId=${stack.appId}&loginId=C-SENSITIVE-4&unmask=true`,
+    });
+    expect(shown.json()).toMatchObject({ props: { phone: '13600003333', id_card: '220102198002021111' } });
   });
 
   it('refuses to write a marked field when no key is configured, instead of storing it in clear', async () => {

@@ -47,6 +47,12 @@ export interface EmbeddedStack {
 
 const COLLECTOR_ENTRY = fileURLToPath(new URL('../../../collector/src/main.ts', import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL('../../../collector/src/ingest-worker.ts', import.meta.url));
+/**
+ * The secret key the stack's collector and ingestion worker encrypt sensitive properties with
+ * (TALLY_SECRET_KEY, id k1); an analytics API built on the stack must use the same key to read
+ * them, as `npm start` gives every service the same `.tally/secret-key`. Test-only, never secret.
+ */
+export const STACK_SECRET_KEY = Buffer.alloc(32, 0x5a);
 const CH_USER = 'tally';
 const CH_PASSWORD = 'tally-test-password';
 
@@ -106,6 +112,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
       KAFKA_DLQ_TOPIC: 'tally.events.dlq',
       // A killed worker's partitions move to its replacement after this long.
       KAFKA_SESSION_TIMEOUT_MS: '8000',
+      TALLY_SECRET_KEY: STACK_SECRET_KEY.toString('base64'),
       LOG_LEVEL: 'warn',
     };
     const startCollector = () =>

@@ -1,7 +1,6 @@
 // The analytics API on real parts for the security tests: a private MariaDB, the chdb-backed
 // ClickHouse server (its own process), all migrations, the demo org tree and staff, and the
 // Fastify app driven with inject(). Everything lives in a temp dir on free ports; stop() removes it.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { spawnChdbServer } from '@tally/infra/chdb-server';
 import { type ClickHouseClient, connectClickHouse, migrateClickHouse } from '@tally/infra/clickhouse';
 import { startMariaDb } from '@tally/infra/mariadb';
 import { connectMySql, type MetadataDb, migrateMySql } from '@tally/infra/mysql';
-import { freePort } from '@tally/testbed/stack';
+import { freePort, STACK_SECRET_KEY } from '@tally/testbed/stack';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/app.ts';
 import type { ApiConfig } from '../../../src/config.ts';
@@ -33,7 +32,9 @@ export function testConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
     host: '127.0.0.1',
     clickhouse: { url: '', username: '', password: '', database: 'tally', maxExecutionTimeS: 60 },
     mysqlUrl: '',
-    secretKeys: [{ id: 'k1', key: randomBytes(32) }],
+    // The embedded test stack's collector encrypts with this key too (k1), so an API built on
+    // that stack reads what the collector stored.
+    secretKeys: [{ id: 'k1', key: STACK_SECRET_KEY }],
     identifierKeyId: 'k1',
     session: { ttlS: 3600, idleTtlS: 1800 },
     cookieSecure: false,

@@ -1,6 +1,7 @@
 // The analytics API's configuration: the one module that reads process.env, once, at boot.
 // Validated with TypeBox and frozen; library code receives the parts it needs as arguments and
 // never looks at the environment itself.
+import { isIP } from 'node:net';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -24,7 +25,8 @@ const Env = Type.Object({
   COOKIE_SECURE: Type.Union([Type.Literal('auto'), Type.Literal('true'), Type.Literal('false')], {
     default: 'auto',
   }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  /** false, true (any hop), or the proxies' addresses / CIDRs, comma-separated. */
+  TRUST_PROXY: Type.String({ default: 'false' }),
   TLS_CERT_FILE: Type.String({ default: '' }),
   TLS_KEY_FILE: Type.String({ default: '' }),
   LOG_LEVEL: Type.Union(
@@ -56,7 +58,12 @@ export interface ApiConfig {
   readonly session: { readonly ttlS: number; readonly idleTtlS: number };
   /** Whether cookies carry `Secure` (and the `__Host-` prefix). */
   readonly cookieSecure: boolean;
-  readonly trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-For is believed: nobody (false), any hop (true: only behind your own load
+   * balancer), or only connections from these addresses / CIDRs (comma-separated; e.g. the
+   * console server's source address), so a client calling the API directly cannot forge it.
+   */
+  readonly trustProxy: boolean | string;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
   readonly logLevel: string;
 }
@@ -103,6 +110,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const identifierKeyId = raw.TALLY_IDENTIFIER_KEY_ID || secretKeys[secretKeys.length - 1]!.id;
   if (!secretKeys.some((k) => k.id === identifierKeyId))
     throw new Error(`TALLY_IDENTIFIER_KEY_ID "${identifierKeyId}" is not one of TALLY_SECRET_KEYS`);
+  const trustProxy = parseTrustProxy(raw.TRUST_PROXY);
   const tls = raw.TLS_CERT_FILE ? { certFile: raw.TLS_CERT_FILE, keyFile: raw.TLS_KEY_FILE } : null;
   return Object.freeze({
     port: raw.PORT,
@@ -118,13 +126,33 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     secretKeys: Object.freeze(secretKeys),
     identifierKeyId,
     session: Object.freeze({ ttlS: raw.SESSION_TTL, idleTtlS: raw.SESSION_IDLE_TTL }),
-    // Behind a TLS-terminating proxy the app sees plain HTTP, so `auto` also trusts the proxy flag.
+    // Behind a TLS-terminating load balancer (TRUST_PROXY=true) the app sees plain HTTP, so `auto`
+    // also follows that flag; a list of addresses (the console server) implies nothing about TLS.
     cookieSecure:
-      raw.COOKIE_SECURE === 'auto' ? tls !== null || raw.TRUST_PROXY : raw.COOKIE_SECURE === 'true',
-    trustProxy: raw.TRUST_PROXY,
+      raw.COOKIE_SECURE === 'auto' ? tls !== null || trustProxy === true : raw.COOKIE_SECURE === 'true',
+    trustProxy,
     tls,
     logLevel: raw.LOG_LEVEL,
   });
+}
+
+/** TRUST_PROXY: true / false (also 1 / 0), or a list of IP addresses and CIDRs, checked here. */
+export function parseTrustProxy(value: string): boolean | string {
+  const text = value.trim().toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0' || text === '') return false;
+  const entries = text.split(',').map((s) => s.trim());
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    const badPrefix = prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || badPrefix || extra !== undefined)
+      throw new Error(
+        `TRUST_PROXY: "${entry}" is not an IP address or CIDR (use true, false, or e.g. 127.0.0.2,10.0.0.0/8)`,
+      );
+  }
+  return entries.join(',');
 }
 
 /** Empty strings mean "not set", so a blank variable falls back to its default. */

@@ -19,9 +19,13 @@ export async function startConsoleServer(
 ): Promise<ConsoleServer> {
   await ensureBuilt(config.root, log);
   const dist = join(config.root, 'dist');
+  const api = {
+    url: config.apiUrl,
+    ...(config.apiSourceAddress ? { sourceAddress: config.apiSourceAddress } : {}),
+  };
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    if (isApiPath(path)) proxyToApi(config.apiUrl, request, response);
+    if (isApiPath(path)) proxyToApi(api, request, response);
     else if (request.method === 'GET' || request.method === 'HEAD') serveStatic(dist, request, response);
     else response.writeHead(405, { allow: 'GET, HEAD' }).end();
   });

@@ -11,9 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../analytics-api/src/staff/seed-demo.ts';
 import { MODEL_NAMES } from '../../src/app/model-names.ts';
 import { CONSOLE_ROOT } from '../../src/server/config.ts';
+import { controlSpecs } from './specs/controls.ts';
+import { forwardedAddressSpecs } from './specs/forwarded-address.ts';
+import { contractSpecs } from './specs/openapi-contract.ts';
+import { personSpecs } from './specs/persons.ts';
 import { ARTIFACTS, apiPost, launchBrowser, loginPage, numericRows, screenshot } from './support/browser.ts';
 import { type ConsoleStack, startConsoleStack } from './support/console-stack.ts';
 import { EXPECTED_ROWS } from './support/expected-rows.ts';
+import { recordBodies, type SentBody, type SuiteContext } from './support/suite-context.ts';
 
 // A range around the 14 days of demo data (the API allows at most two years).
 const DAY = 86_400_000;
@@ -26,9 +31,20 @@ let cs: ConsoleStack;
 let browser: Browser;
 const pages: Record<string, Page> = {};
 const metrics: Record<string, unknown> = {};
+const sent: SentBody[] = [];
 const as = async (user: string) => {
-  pages[user] ??= await loginPage(browser, cs.console.url, user, DEMO_PASSWORD);
-  return pages[user]!;
+  if (!pages[user]) {
+    pages[user] = await loginPage(browser, cs.console.url, user, DEMO_PASSWORD);
+    recordBodies(pages[user], sent);
+  }
+  return pages[user];
+};
+const ctx: SuiteContext = {
+  get cs() {
+    return cs;
+  },
+  as,
+  sent,
 };
 
 beforeAll(async () => {
@@ -372,3 +388,9 @@ describe('bundle', () => {
     expect(gzipBytes).toBeLessThan(120 * 1024);
   });
 });
+
+controlSpecs(ctx);
+personSpecs(ctx);
+forwardedAddressSpecs(ctx);
+// Last: checks the bodies every spec above sent.
+contractSpecs(ctx);

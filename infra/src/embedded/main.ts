@@ -95,13 +95,18 @@ async function main(): Promise<void> {
     // Services whose issue has not landed yet are skipped rather than failing the whole start.
     const apiEntry = 'analytics-api/src/main.ts';
     const hasApi = existsSync(join(config.repoRoot, apiEntry));
-    if (hasApi) await service('analytics-api', apiEntry, config.ports.api, '/healthz');
+    // The console server connects to the API from its own loopback address, the only one whose
+    // X-Forwarded-For (the browser's address, for login throttling and audit) the API believes.
+    const consoleSource = '127.0.0.2';
+    if (hasApi)
+      await service('analytics-api', apiEntry, config.ports.api, '/healthz', { TRUST_PROXY: consoleSource });
     const consoleEntry = 'console/src/server/main.ts';
     const hasConsole = existsSync(join(config.repoRoot, consoleEntry));
     if (hasConsole) {
       // The console serves its pages and forwards /v1/* to the API on the same origin.
       await service('console', consoleEntry, config.ports.console, '/', {
         TALLY_API_URL: url(config.ports.api),
+        TALLY_API_SOURCE_ADDRESS: consoleSource,
       });
     }
 

@@ -21,8 +21,11 @@ export function PersonsTable({
   queryKey,
   fetchPage,
   onClose,
+  withLoginIds = true,
 }: {
   title: string;
+  /** False when the API lists person ids only (paths): no customer number column. */
+  withLoginIds?: boolean;
   /** Identifies the list (model, query, step / node); the page offset is added to it. */
   queryKey: readonly unknown[];
   fetchPage: (offset: number, limit: number, signal: AbortSignal) => Promise<PersonsPage>;
@@ -63,12 +66,20 @@ export function PersonsTable({
               testId="persons-table"
               columns={[
                 { header: '#' },
-                { header: en ? 'Customer number (masked)' : '客户号（脱敏）' },
+                ...(withLoginIds ? [{ header: en ? 'Customer number (masked)' : '客户号（脱敏）' }] : []),
                 { header: en ? 'Person id' : '用户 ID' },
               ]}
               rows={data.persons.map((p, i) => [
                 String(offset + i + 1),
-                p.loginId ? maskValue('id_card', p.loginId) : en ? '(never logged in)' : '（未登录设备）',
+                ...(withLoginIds
+                  ? [
+                      p.loginId
+                        ? maskValue('id_card', p.loginId)
+                        : en
+                          ? '(never logged in)'
+                          : '（未登录设备）',
+                    ]
+                  : []),
                 p.personId,
               ])}
             />

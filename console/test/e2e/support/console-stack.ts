@@ -14,6 +14,9 @@ type FastifyInstance = Awaited<ReturnType<typeof buildApp>>;
 import { CONSOLE_ROOT } from '../../../src/server/config.ts';
 import { type ConsoleServer, startConsoleServer } from '../../../src/server/console-server.ts';
 
+/** Where the console server connects to the API from; the API's TRUST_PROXY names it. */
+export const CONSOLE_SOURCE_ADDRESS = '127.0.0.2';
+
 export interface ConsoleStack {
   readonly stack: EmbeddedStack;
   readonly api: FastifyInstance;
@@ -37,7 +40,9 @@ export async function startConsoleStack(options: { events: number; days: number 
       batchSize: 500,
       concurrency: 4,
     });
-    const config: ApiConfig = testConfig({ port: 0 });
+    // As deployed: the API believes X-Forwarded-For only from the console server's own source
+    // address, a loopback address nothing else uses (tests call the API directly from 127.0.0.1).
+    const config: ApiConfig = testConfig({ port: 0, trustProxy: CONSOLE_SOURCE_ADDRESS });
     // Errors only: a 5xx in a browser test is then explained in the test output.
     api = await buildApp({
       config,
@@ -47,7 +52,13 @@ export async function startConsoleStack(options: { events: number; days: number 
     });
     const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
     server = await startConsoleServer(
-      { port: 0, host: '127.0.0.1', apiUrl: new URL(apiUrl), root: CONSOLE_ROOT },
+      {
+        port: 0,
+        host: '127.0.0.1',
+        apiUrl: new URL(apiUrl),
+        apiSourceAddress: CONSOLE_SOURCE_ADDRESS,
+        root: CONSOLE_ROOT,
+      },
       () => undefined,
     );
     const started = { api, server };

@@ -11,6 +11,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import type { ModelView, Query } from '../model-view.ts';
 import { PathOptions } from './path-options.tsx';
+import { PathPersons } from './path-persons.tsx';
 
 const nodeName = (key: string, names?: ReadonlyMap<string, string>) => {
   if (key === '$others') return '其他';
@@ -90,7 +91,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result, compact }: { query: Query; result: unknown; compact?: boolean }) {
+function Result({ query, result, compact }: { query: Query; result: unknown; compact?: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as PathResult;
@@ -159,6 +160,7 @@ function Result({ result, compact }: { query: Query; result: unknown; compact?: 
           rows={r.nodes.map((n) => [`${n.level}. ${nodeName(n.key, names)}`, n.sessions, n.users, n.dropOff])}
         />
       )}
+      {!compact && <PathPersons query={query} result={r} nodeName={(key) => nodeName(key, names)} />}
     </>
   );
 }

@@ -1,0 +1,103 @@
+// Options that used to need the advanced JSON box, driven through their own controls: bucket
+// modes of distribution, numeric group-by buckets, funnel order / linking property / exclusions,
+// path event filters / split / collapse, and the user property cross table with a behaviour
+// condition. Each run's body must carry the option, and the table must equal the API's answer.
+import { describe, expect, it } from 'vitest';
+import { openModel, runFromForm } from '../support/analysis-run.ts';
+import { screenshot } from '../support/browser.ts';
+import type { SuiteContext } from '../support/suite-context.ts';
+
+export function controlSpecs(ctx: SuiteContext): void {
+  describe('query builder controls (no JSON needed)', () => {
+    it('distribution: custom bucket boundaries, then equal width', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'distribution');
+      await page.getByTestId('bucket-mode').selectOption('custom');
+      await page.getByTestId('bucket-boundaries').fill('2, 5, 10');
+      const custom = await runFromForm(page, 'distribution', (b) => b.bucketMode === 'custom');
+      expect(custom.body).toMatchObject({ bucketMode: 'custom', boundaries: [2, 5, 10] });
+      // Three boundaries make four buckets: below the first, two ranges, from the last up.
+      const labels = (custom.result.buckets as Array<{ label: string }>).map((b) => b.label);
+      expect(labels).toEqual(['<2', '[2,5)', '[5,10)', '>=10']);
+      await screenshot(page, '50-distribution-custom-buckets');
+
+      // A descending list is refused next to the box and never sent.
+      await page.getByTestId('bucket-boundaries').fill('5, 2');
+      await page.getByRole('alert').filter({ hasText: '递增' }).waitFor();
+
+      await page.getByTestId('bucket-mode').selectOption('equal_width');
+      await page.getByRole('spinbutton', { name: '分桶数' }).fill('4');
+      const equal = await runFromForm(page, 'distribution', (b) => b.bucketMode === 'equal_width');
+      expect(equal.body).toMatchObject({ bucketMode: 'equal_width', bucketCount: 4 });
+      expect(equal.body.boundaries).toBeUndefined();
+    }, 150_000);
+
+    it('events: a numeric group-by property cut into buckets', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'events');
+      await page.getByLabel('事件 A').selectOption('transfer');
+      await page.getByRole('combobox', { name: '分组', exact: true }).selectOption('amount');
+      await page.getByTestId('group-buckets-0').fill('100, 1000, 10000');
+      const run = await runFromForm(page, 'events', (b) => Array.isArray(b.groupBy));
+      expect(run.body.groupBy).toEqual([
+        { source: 'event', property: 'amount', buckets: [100, 1000, 10000] },
+      ]);
+      await screenshot(page, '51-events-group-buckets');
+    }, 150_000);
+
+    it('funnel: strict order, linking property and an exclusion', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'funnel');
+      await page.getByLabel('步骤顺序').selectOption('strict');
+      await page.getByLabel('关联属性（各步骤取值相同）').selectOption('product_id');
+      await page.getByRole('button', { name: '添加排除事件' }).click();
+      await page.getByLabel('排除事件 1').selectOption('$AppEnd');
+      await page.getByLabel('到 (1)').selectOption('3');
+      const run = await runFromForm(page, 'funnel', (b) => Array.isArray(b.exclusions));
+      expect(run.body).toMatchObject({
+        order: 'strict',
+        linkProperty: 'product_id',
+        exclusions: [{ event: '$AppEnd', fromStep: 1, toStep: 3 }],
+      });
+      await screenshot(page, '52-funnel-options');
+    }, 150_000);
+
+    it('path: leave out events, split a screen event, collapse repeats', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'path');
+      await page.getByTestId('path-exclude').selectOption(['$AppEnd', 'banner_click']);
+      await page.getByLabel('合并连续重复的节点').check();
+      await page.getByRole('button', { name: '添加拆分' }).click();
+      const run = await runFromForm(page, 'path', (b) => Array.isArray(b.splitBy));
+      expect(run.body).toMatchObject({
+        excludeEvents: ['$AppEnd', 'banner_click'],
+        collapseRepeats: true,
+        splitBy: [{ event: '$AppViewScreen', property: '$screen_name' }],
+      });
+      // Split nodes are "event<US>value": at least one screen shows up by name.
+      const keys = (run.result.nodes as Array<{ key: string }>).map((n) => n.key);
+      expect(keys.some((k) => k.startsWith('$AppViewScreen\u001f'))).toBe(true);
+      expect(keys).not.toContain('banner_click');
+      await screenshot(page, '53-path-options');
+    }, 150_000);
+
+    it('user properties: two properties as a cross table, with a behaviour condition', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'user-properties');
+      await page.getByRole('combobox', { name: '分组 2', exact: true }).selectOption('age_band');
+      await page.getByRole('button', { name: '添加行为条件' }).click();
+      const run = await runFromForm(page, 'user-properties', (b) => Array.isArray(b.behaviours));
+      expect(run.body).toMatchObject({
+        groupBy: [
+          { source: 'user', property: 'customer_level' },
+          { source: 'user', property: 'age_band' },
+        ],
+        behaviours: [{ event: { event: 'transfer' }, did: true }],
+      });
+      // Stacked bars: one segment series per age band the API returned.
+      const bands = (run.result.dimensions as Array<{ values: unknown[] }>)[1]!.values.length;
+      await expect.poll(() => page.locator('.recharts-bar').count()).toBe(bands);
+      await screenshot(page, '54-user-properties-cross');
+    }, 150_000);
+  });
+}

@@ -17,9 +17,10 @@ import { connectMySql, migrateMySql } from '@tally/infra/mysql';
 import { DateTime } from 'luxon';
 import { freePort } from '../../stack/free-port.ts';
 import type { BenchRange } from './bench-case.ts';
+import { BENCH_APP, BENCH_DATA_VERSION, BENCH_FROM, BENCH_TO } from './bench-data-constants.ts';
 import { FUNNEL_STEPS, FUNNEL_WINDOW_MINUTES } from './cases/funnel.ts';
 import { BENCH_CASES } from './cases/index.ts';
-import { BENCH_APP, BENCH_DATA_VERSION, BENCH_FROM, BENCH_TO, ensureBenchData } from './generate-data.ts';
+import { ensureBenchData } from './generate-data.ts';
 import { openPanelFunnelSql, openPanelRetentionSql, postHogFunnelSql } from './reference-shapes.ts';
 
 const say = (line: string) => console.error(`[bench:query] ${line}`);

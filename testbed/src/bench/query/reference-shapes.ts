@@ -4,7 +4,7 @@
 // (arraySort(groupArray(tuple(ts, step flags))) per person, walked step by step) and OpenPanel's
 // retention (a cohort table joined to return events by dateDiff). Built only from constants of
 // the benchmark, never from caller input.
-import { BENCH_APP } from './generate-data.ts';
+import { BENCH_APP } from './bench-data-constants.ts';
 
 const PERSON = 'if(po.new_person_id = 0, e.person_id, po.new_person_id)';
 const OVERRIDES = `(SELECT old_person_id, argMax(new_person_id, version) AS new_person_id FROM person_overrides

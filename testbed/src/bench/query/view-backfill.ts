@@ -1,0 +1,67 @@
+// Fills the tables that materialized views keep from `events` (the exactly-once uuid index, the
+// person activity aggregate, the catalog, and any view a later migration adds) for rows that were
+// attached in bulk, which fires no view. Each view's own SELECT, as the engine stores it, runs once
+// over the whole table, restricted to one app, and its output is inserted by column name into the
+// view's target: the tables end up holding what the per-insert views would have written (the
+// aggregating targets merge to the same values). Never changes a view or its target's schema.
+import type { ClickHouseClient } from '@tally/infra/clickhouse';
+import { withHeartbeat } from './heartbeat.ts';
+
+interface ViewDefinition {
+  readonly name: string;
+  readonly asSelect: string;
+  readonly target: string;
+}
+
+async function rows<T>(clickhouse: ClickHouseClient, query: string, params: Record<string, unknown> = {}) {
+  return (await clickhouse.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+}
+
+/** Materialized views fed by `source` (a table of the current database), with their targets. */
+async function viewsOf(clickhouse: ClickHouseClient, source: string): Promise<ViewDefinition[]> {
+  const [table] = await rows<{ views: string[] }>(
+    clickhouse,
+    `SELECT dependencies_table AS views FROM system.tables
+      WHERE database = currentDatabase() AND name = {source:String}`,
+    { source },
+  );
+  if (!table) throw new Error(`view backfill: table ${source} does not exist in the current database`);
+  return rows<ViewDefinition>(
+    clickhouse,
+    `SELECT name, as_select AS asSelect, extract(create_table_query, ' TO (\\\\S+)') AS target
+      FROM system.tables
+      WHERE database = currentDatabase() AND engine = 'MaterializedView' AND name IN {views:Array(String)}
+      ORDER BY name`,
+    { views: table.views },
+  );
+}
+
+const quoted = (identifier: string) => `\`${identifier.replaceAll('`', '``')}\``;
+
+/** Runs every view of `source` over the rows of `appId` in it; reports each view's time. */
+export async function backfillViews(
+  clickhouse: ClickHouseClient,
+  source: string,
+  appId: string,
+  say: (line: string) => void,
+): Promise<void> {
+  for (const view of await viewsOf(clickhouse, source)) {
+    if (!view.target) throw new Error(`view backfill: view ${view.name} has no TO table; give it one`);
+    const columns = await rows<{ name: string }>(clickhouse, `DESCRIBE (${view.asSelect})`);
+    if (!columns.some((c) => c.name === 'app_id'))
+      throw new Error(
+        `view backfill: view ${view.name} does not output app_id, so it cannot be limited to one app`,
+      );
+    const list = columns.map((c) => quoted(c.name)).join(', ');
+    const started = Date.now();
+    await withHeartbeat(
+      `data: backfill ${view.name}`,
+      clickhouse.command({
+        query: `INSERT INTO ${view.target} (${list}) SELECT ${list} FROM (${view.asSelect}) WHERE app_id = {app:String}`,
+        query_params: { app: appId },
+      }),
+      say,
+    );
+    say(`data: backfilled ${view.name} -> ${view.target} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}

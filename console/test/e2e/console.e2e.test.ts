@@ -349,7 +349,32 @@ describe('saved analyses and dashboards across tiers', () => {
 describe('accessible basics', () => {
   it('every control on the analysis and board pages has a name, and the keyboard reaches them', async () => {
     const page = await as('union.analyst');
-    for (const path of ['/analysis/funnel', '/analysis/events', '/dashboards', '/online', '/metadata']) {
+    // Every model page, and the pages again with their repeatable rows present (an exclusion, a
+    // split, a behaviour condition, custom buckets), so the labels of those rows are checked too.
+    const withRows = (model: string, q: Record<string, unknown>) =>
+      `/analysis/${model}?q=${encodeURIComponent(JSON.stringify({ ...WIDE, appId: cs.appId, ...q }))}`;
+    const steps = [{ event: 'loan_view' }, { event: 'loan_apply_start' }, { event: 'loan_apply_submit' }];
+    const paths = [
+      ...MODEL_NAMES.map((m) => `/analysis/${m}`),
+      withRows('funnel', { steps, exclusions: [{ event: '$AppEnd', fromStep: 1, toStep: 3 }] }),
+      withRows('path', { splitBy: [{ event: '$AppViewScreen', property: '$screen_name' }] }),
+      withRows('distribution', {
+        event: { event: '$AppStart' },
+        measure: 'times',
+        bucketMode: 'custom',
+        boundaries: [2, 5],
+      }),
+      withRows('user-properties', {
+        granularity: 'total',
+        groupBy: [{ source: 'user', property: 'customer_level' }],
+        behaviours: [{ event: { event: 'transfer' }, did: false }],
+        filters: [{ source: 'user', property: 'age_band', op: 'eq', values: ['26-35'] }],
+      }),
+      '/dashboards',
+      '/online',
+      '/metadata',
+    ];
+    for (const path of paths) {
       await page.goto(path);
       await page.getByRole('main').locator('h1').waitFor();
       await page.waitForLoadState('networkidle');
@@ -370,7 +395,21 @@ describe('accessible basics', () => {
     await page.getByRole('main').locator('h1').waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
-  }, 90_000);
+
+    // The new controls are in the tab order: from the top of the funnel page, Tab reaches the
+    // exclusion button and the first "show the customers" button, and Enter opens the list.
+    await page.goto('/analysis/funnel');
+    await page.getByTestId('funnel-persons').waitFor({ timeout: 60_000 });
+    const reached: string[] = [];
+    for (let i = 0; i < 200 && !reached.some((t) => t.startsWith('到达 1.')); i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+    }
+    expect(reached).toContain('添加排除事件');
+    expect(reached.some((t) => t.startsWith('到达 1.'))).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('persons-table').waitFor();
+  }, 150_000);
 });
 
 describe('bundle', () => {

@@ -87,8 +87,15 @@ export function contractSpecs(ctx: SuiteContext): void {
       expect(response.status).toBe(200);
       return (await response.json()) as OpenApi;
     };
-    const operation = (doc: OpenApi, method: string, path: string) =>
-      Object.entries(doc.paths).find(([p]) => normal(p) === normal(path))?.[1]?.[method.toLowerCase()];
+    // A documented path equal to this one, else one whose parameters match its segments
+    // (a concrete /v1/dashboards/2 is the documented /v1/dashboards/{id}).
+    const operation = (doc: OpenApi, method: string, path: string) => {
+      const entries = Object.entries(doc.paths);
+      const pattern = (p: string) => new RegExp(`^${normal(p).replace(/\{\}/g, '[^/]+')}$`);
+      const found =
+        entries.find(([p]) => normal(p) === normal(path)) ?? entries.find(([p]) => pattern(p).test(path));
+      return found?.[1]?.[method.toLowerCase()];
+    };
     const bodySchema = (doc: OpenApi, method: string, path: string) =>
       operation(doc, method, path)?.requestBody?.content['application/json']?.schema;
 

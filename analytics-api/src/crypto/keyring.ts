@@ -11,6 +11,8 @@ export interface Keyring {
   encryptionKey(keyId: string): Buffer | undefined;
   /** HMAC key for identifiers; pinned to one key id so hashes stay joinable across rotations. */
   readonly identifierKey: Buffer;
+  /** Id of the configured key the identifier key is derived from (TALLY_IDENTIFIER_KEY_ID). */
+  readonly identifierKeyId: string;
   /** HMAC key for session-bound CSRF tokens (active key: rotating it ends CSRF tokens, not sessions). */
   readonly csrfKey: Buffer;
 }
@@ -29,6 +31,7 @@ export function createKeyring(keys: readonly SecretKey[], identifierKeyId: strin
     activeKeyId: first.id,
     encryptionKey: (keyId) => encryption.get(keyId),
     identifierKey: derive(identifierMaster.key, 'identifier-hash'),
+    identifierKeyId: identifierMaster.id,
     csrfKey: derive(first.key, 'csrf'),
   };
 }

@@ -1,11 +1,12 @@
 // How one sensitive property value is stored at rest, by kind of personal data:
 //   name, address             -> `enc:v1:<key id>:<iv|tag|ct>`            (ciphertext only)
-//   phone, id_card, bank_card -> `hid:v1:<keyed hash>:enc:v1:<key id>:...` (identifier form)
+//   phone, id_card, bank_card -> `hid:v1:<hash key id>:<keyed hash>:enc:v1:<key id>:...` (identifier form)
 // Identifiers carry a keyed HMAC of the normalised value in front of the ciphertext, so an
 // equality filter ("customers with phone 13812345678") becomes a prefix match on a token
 // computed from the caller's value, while the ciphertext still lets a caller with `data.unmask`
 // see the value and lets the output show it masked (138****5678). The hash key is pinned
-// (TALLY_IDENTIFIER_KEY_ID), so equality keeps working across rotations of the encryption key.
+// (TALLY_IDENTIFIER_KEY_ID), so equality keeps working across rotations of the encryption key;
+// its id is stored too, so the rotation job can also move hashes to a new identifier key.
 // The ciphertext is bound to `<app id>:<field>` (associated data). Never returns a plaintext
 // for a value it cannot authenticate, and never stores a plaintext for a marked field.
 import type { SensitiveKind } from '../masking/mask-value.ts';
@@ -43,9 +44,17 @@ export function normaliseIdentifier(kind: SensitiveKind, value: string): string 
   return kind === 'id_card' ? compact.toUpperCase() : compact;
 }
 
-/** The text every stored identifier of this kind and value starts with (`hid:v1:<hash>:`). */
+/** The text every stored identifier of this kind and value starts with (`hid:v1:<key id>:<hash>:`). */
 export function identifierPrefix(keyring: Keyring, kind: SensitiveKind, value: string): string {
-  return `${IDENTIFIER_PREFIX}${hashIdentifier(keyring, `sensitive:${kind}`, normaliseIdentifier(kind, value))}:`;
+  const hash = hashIdentifier(keyring, `sensitive:${kind}`, normaliseIdentifier(kind, value));
+  return `${IDENTIFIER_PREFIX}${keyring.identifierKeyId}:${hash}:`;
+}
+
+/** Id of the key an identifier's hash was made with; null for other forms. */
+function hashKeyIdOf(stored: string): string | null {
+  if (!stored.startsWith(IDENTIFIER_PREFIX)) return null;
+  const end = stored.indexOf(':', IDENTIFIER_PREFIX.length);
+  return end < 0 ? null : stored.slice(IDENTIFIER_PREFIX.length, end);
 }
 
 /** The associated data; an empty app id binds to the field alone (values outside any app). */
@@ -91,9 +100,15 @@ export function keyIdOf(stored: string): string | null {
   return colon > 0 ? ciphertext.slice(0, colon) : null;
 }
 
-/** True when the value needs the rotation job: a plaintext, or encrypted under an older key. */
+/**
+ * True when the value needs the rotation job: a plaintext, encrypted under an older key, or an
+ * identifier hashed with another identifier key.
+ */
 export function needsReprotect(keyring: Keyring, stored: string): boolean {
-  return stored !== '' && keyIdOf(stored) !== keyring.activeKeyId;
+  if (stored === '') return false;
+  if (keyIdOf(stored) !== keyring.activeKeyId) return true;
+  const hashKeyId = hashKeyIdOf(stored);
+  return hashKeyId !== null && hashKeyId !== keyring.identifierKeyId;
 }
 
 /**
@@ -102,5 +117,12 @@ export function needsReprotect(keyring: Keyring, stored: string): boolean {
  */
 export function reprotectValue(keyring: Keyring, slot: SensitiveSlot, stored: string): string {
   if (!needsReprotect(keyring, stored)) return stored;
-  return protectValue(keyring, slot, revealValue(keyring, slot, stored));
+  const plaintext = revealValue(keyring, slot, stored);
+  const ciphertext =
+    keyIdOf(stored) === keyring.activeKeyId
+      ? ciphertextOf(stored)
+      : encryptField(keyring, plaintext, context(slot));
+  return isIdentifierKind(slot.kind)
+    ? `${identifierPrefix(keyring, slot.kind, plaintext)}${ciphertext}`
+    : ciphertext;
 }

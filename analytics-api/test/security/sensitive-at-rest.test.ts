@@ -121,8 +121,8 @@ describe('sensitive properties at rest', () => {
         expect(raw, `${table} holds ${secret}`).not.toContain(secret);
       for (const row of rows) {
         expect(row.num_props, table).not.toHaveProperty('phone');
-        if (row.props.phone) expect(row.props.phone).toMatch(/^hid:v1:[0-9a-f]{64}:enc:v1:k1:[\w-]+$/);
-        if (row.props.id_card) expect(row.props.id_card).toMatch(/^hid:v1:[0-9a-f]{64}:enc:v1:k1:/);
+        if (row.props.phone) expect(row.props.phone).toMatch(/^hid:v1:k1:[0-9a-f]{64}:enc:v1:k1:[\w-]+$/);
+        if (row.props.id_card) expect(row.props.id_card).toMatch(/^hid:v1:k1:[0-9a-f]{64}:enc:v1:k1:/);
         if (row.props.name) expect(row.props.name).toMatch(/^enc:v1:k1:[\w-]+$/);
       }
     }

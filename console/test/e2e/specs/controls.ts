@@ -99,5 +99,43 @@ export function controlSpecs(ctx: SuiteContext): void {
       await expect.poll(() => page.locator('.recharts-bar').count()).toBe(bands);
       await screenshot(page, '54-user-properties-cross');
     }, 150_000);
+
+    it('interval, attribution, session: linking properties, histogram, key event, session mode', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'interval');
+      await page.getByLabel('起始事件').selectOption('loan_view');
+      await page.getByLabel('结束事件').selectOption('loan_apply_submit');
+      await page.getByLabel('关联属性（起止事件取值相同）').selectOption('product_id');
+      await page.getByTestId('interval-histogram').fill('60, 600, 3600');
+      const interval = await runFromForm(page, 'interval', (b) => Array.isArray(b.histogramSeconds));
+      expect(interval.body).toMatchObject({ linkProperty: 'product_id', histogramSeconds: [60, 600, 3600] });
+
+      await openModel(page, 'attribution');
+      await page.getByLabel('拆分属性 2').selectOption('product_id');
+      await page.getByLabel('要求触点后发生关键事件').check();
+      await page.getByLabel('关键事件', { exact: true }).selectOption('loan_apply_start');
+      await page.getByLabel('关联属性（如产品 ID）').selectOption('product_id');
+      const attribution = await runFromForm(page, 'attribution', (b) => b.keyEvent !== undefined);
+      expect(attribution.body).toMatchObject({
+        touchpoints: [
+          { event: 'banner_click', splitBy: 'banner_id' },
+          { event: 'loan_view', splitBy: 'product_id' },
+        ],
+        keyEvent: { event: 'loan_apply_start' },
+        linkProperty: 'product_id',
+      });
+      await screenshot(page, '55-attribution-options');
+
+      await openModel(page, 'session');
+      await page.getByLabel('会话划分方式').selectOption('session_id');
+      const answered = page.waitForResponse(
+        (r) =>
+          r.url().endsWith('/v1/analysis/session') &&
+          r.request().postDataJSON()?.sessionMode === 'session_id',
+      );
+      await page.getByTestId('run').click();
+      // The demo SDK events may carry no session id: the answer may be empty, but it is an answer.
+      expect((await answered).status()).toBe(200);
+    }, 180_000);
   });
 }

@@ -4,11 +4,12 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AttributionResult } from '../../../../../analytics-api/src/models/attribution/schema.ts';
 import { DataTable } from '../../../components/DataTable.tsx';
-import { EventPicker, NumberField } from '../../../components/pickers.tsx';
+import { EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { PALETTE } from '../chart-style.ts';
 import type { ModelView, Query } from '../model-view.ts';
+import { AttributionLink } from './attribution-link.tsx';
 
 const MODEL_NAMES: Record<string, [string, string]> = {
   first_touch: ['首次触点', 'First touch'],
@@ -50,6 +51,20 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
               setQuery({ ...query, touchpoints: touchpoints.map((x, j) => (j === i ? { ...x, event } : x)) })
             }
           />
+          <PropertyPicker
+            label={`${lang === 'en' ? 'Split by' : '拆分属性'} ${i + 1}`}
+            source="event"
+            value={tp.splitBy ?? ''}
+            allowNone={lang === 'en' ? 'No split' : '不拆分'}
+            onChange={(splitBy) =>
+              setQuery({
+                ...query,
+                touchpoints: touchpoints.map((x, j) =>
+                  j === i ? { event: x.event, ...(splitBy ? { splitBy } : {}) } : x,
+                ),
+              })
+            }
+          />
           {touchpoints.length > 1 && (
             <button
               type="button"
@@ -66,6 +81,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
       >
         {lang === 'en' ? 'Add touchpoint' : '添加触点'}
       </button>
+      <AttributionLink query={query} setQuery={setQuery} />
     </fieldset>
   );
 }

@@ -3,7 +3,8 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { IntervalResult } from '../../../../../analytics-api/src/models/interval/schema.ts';
 import { DataTable } from '../../../components/DataTable.tsx';
-import { EventPicker, NumberField } from '../../../components/pickers.tsx';
+import { NumberListField } from '../../../components/NumberListField.tsx';
+import { EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
@@ -34,6 +35,27 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
         onChange={(m) => {
           const { maxIntervalMinutes: _m, ...rest } = query;
           setQuery(m > 0 ? { ...rest, maxIntervalMinutes: m } : rest);
+        }}
+      />
+      <PropertyPicker
+        label={en ? 'Linking property (same value on start and end)' : '关联属性（起止事件取值相同）'}
+        source="event"
+        value={String(query.linkProperty ?? '')}
+        allowNone={en ? 'None' : '不关联'}
+        onChange={(linkProperty) => {
+          const { linkProperty: _l, ...rest } = query;
+          setQuery(linkProperty ? { ...rest, linkProperty } : rest);
+        }}
+      />
+      <NumberListField
+        label={
+          en ? 'Histogram boundaries (seconds; empty = 1 min ... 30 days)' : '直方图边界（秒，留空为默认）'
+        }
+        value={query.histogramSeconds as number[] | undefined}
+        testId="interval-histogram"
+        onChange={(histogramSeconds) => {
+          const { histogramSeconds: _h, ...rest } = query;
+          setQuery(histogramSeconds ? { ...rest, histogramSeconds } : rest);
         }}
       />
     </fieldset>

@@ -3,7 +3,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SessionResult } from '../../../../../analytics-api/src/models/session/schema.ts';
 import { DataTable } from '../../../components/DataTable.tsx';
-import { NumberField } from '../../../components/pickers.tsx';
+import { Choice, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
@@ -20,6 +20,18 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
         min={1}
         max={1440}
         onChange={(sessionTimeoutMinutes) => setQuery({ ...query, sessionTimeoutMinutes })}
+      />
+      <Choice
+        label={lang === 'en' ? 'Sessions by' : '会话划分方式'}
+        value={String(query.sessionMode ?? 'inactivity') as 'inactivity' | 'session_id'}
+        options={[
+          ['inactivity', lang === 'en' ? 'Inactivity timeout' : '按超时切分'],
+          ['session_id', lang === 'en' ? "The SDK's session id" : '按 SDK 会话 ID'],
+        ]}
+        onChange={(sessionMode) => {
+          const { sessionMode: _m, ...rest } = query;
+          setQuery(sessionMode === 'inactivity' ? rest : { ...rest, sessionMode });
+        }}
       />
     </fieldset>
   );

@@ -43,6 +43,7 @@ export const MESSAGES = {
   'q.addFilter': ['添加筛选', 'Add filter'],
   'q.groupBy': ['分组', 'Group by'],
   'q.noGroup': ['不分组', 'No grouping'],
+  'q.groupLimit': ['显示前 N 个分组（其余合并为“其他”）', 'Top N groups (the rest as "Others")'],
   'q.remove': ['删除', 'Remove'],
   'q.event': ['事件', 'Event'],
   'q.anyEvent': ['任意事件', 'Any event'],

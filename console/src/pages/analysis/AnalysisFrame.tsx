@@ -10,7 +10,7 @@ import { navigate, useLocation } from '../../app/router.ts';
 import { useScope } from '../../app/scope.tsx';
 import { FilterEditor } from '../../components/FilterEditor.tsx';
 import { GroupByEditor } from '../../components/GroupByEditor.tsx';
-import { Choice } from '../../components/pickers.tsx';
+import { Choice, NumberField } from '../../components/pickers.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { PRESETS, resolveRange } from '../../components/time-range.ts';
 import { userTimeZone } from '../../i18n/format.ts';
@@ -163,6 +163,15 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
           <GroupByEditor
             value={draft.groupBy as GroupBy[] | undefined}
             onChange={(g) => setField('groupBy', g)}
+          />
+        )}
+        {common.groupBy && draft.groupBy !== undefined && (
+          <NumberField
+            label={t('q.groupLimit')}
+            value={Number(draft.groupLimit ?? 10)}
+            min={1}
+            max={100}
+            onChange={(n) => setField('groupLimit', n === 10 ? undefined : n)}
           />
         )}
         <details>

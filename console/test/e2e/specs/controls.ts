@@ -100,6 +100,32 @@ export function controlSpecs(ctx: SuiteContext): void {
       await screenshot(page, '54-user-properties-cross');
     }, 150_000);
 
+    it('events formula and top N groups; retention window; LTV weekly cohorts', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'events');
+      await page.getByRole('button', { name: '添加指标' }).click();
+      await page.getByLabel('事件 B').selectOption('transfer');
+      await page.getByRole('button', { name: '添加公式' }).click();
+      await page.getByLabel('表达式，例如 B/A*100 1').fill('b/a*100');
+      await page.getByRole('combobox', { name: '分组', exact: true }).selectOption({ index: 1 });
+      await page.getByRole('spinbutton', { name: /显示前 N 个分组/ }).fill('3');
+      const events = await runFromForm(page, 'events', (b) => Array.isArray(b.formulas));
+      expect(events.body).toMatchObject({
+        formulas: [{ label: '比率', expression: 'B/A*100' }],
+        groupLimit: 3,
+      });
+
+      await openModel(page, 'retention');
+      await page.getByLabel('留存口径').selectOption('on_or_after');
+      const retention = await runFromForm(page, 'retention', (b) => b.window === 'on_or_after');
+      expect(retention.body.window).toBe('on_or_after');
+
+      await openModel(page, 'ltv');
+      await page.getByLabel('分组周期').selectOption('week');
+      const ltv = await runFromForm(page, 'ltv', (b) => b.cohortPeriod === 'week');
+      expect(ltv.result.cohortPeriod).toBe('week');
+    }, 180_000);
+
     it('interval, attribution, session: linking properties, histogram, key event, session mode', async () => {
       const page = await ctx.as('union.analyst');
       await openModel(page, 'interval');

@@ -20,6 +20,7 @@ import type { MessageKey } from '../../../i18n/messages.ts';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
 import type { ModelView, Query } from '../model-view.ts';
+import { EventFormulas } from './event-formulas.tsx';
 
 const AGGREGATIONS = ['count', 'users', 'per_user', 'sum', 'avg', 'max', 'min', 'distinct'] as const;
 const NEEDS_PROPERTY = new Set(['sum', 'avg', 'max', 'min', 'distinct']);
@@ -79,6 +80,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
           {t('q.addMetric')}
         </button>
       )}
+      <EventFormulas query={query} setQuery={setQuery} />
     </fieldset>
   );
 }

@@ -3,7 +3,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LtvResult } from '../../../../../analytics-api/src/models/ltv/schema.ts';
 import { DataTable } from '../../../components/DataTable.tsx';
-import { EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
+import { Choice, EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
@@ -37,6 +37,18 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
         min={1}
         max={180}
         onChange={(days) => setQuery({ ...query, days })}
+      />
+      <Choice
+        label={lang === 'en' ? 'Cohorts by' : '分组周期'}
+        value={String(query.cohortPeriod ?? 'day') as 'day' | 'week'}
+        options={[
+          ['day', lang === 'en' ? 'Day of the initial event' : '按初始事件日'],
+          ['week', lang === 'en' ? 'Week of the initial event' : '按初始事件周'],
+        ]}
+        onChange={(cohortPeriod) => {
+          const { cohortPeriod: _c, ...rest } = query;
+          setQuery(cohortPeriod === 'day' ? rest : { ...rest, cohortPeriod });
+        }}
       />
     </fieldset>
   );

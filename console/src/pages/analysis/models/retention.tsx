@@ -55,6 +55,18 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
         ]}
         onChange={(mode) => setQuery({ ...query, mode })}
       />
+      <Choice
+        label={lang === 'en' ? 'Counts as retained' : '留存口径'}
+        value={String(query.window ?? 'on') as 'on' | 'on_or_after'}
+        options={[
+          ['on', lang === 'en' ? 'Returned in that period' : '当期回访'],
+          ['on_or_after', lang === 'en' ? 'In that period or later' : '当期或之后回访'],
+        ]}
+        onChange={(window) => {
+          const { window: _w, ...rest } = query;
+          setQuery(window === 'on' ? rest : { ...rest, window });
+        }}
+      />
     </fieldset>
   );
 }

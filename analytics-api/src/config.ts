@@ -13,6 +13,8 @@ const Env = Type.Object({
   CLICKHOUSE_PASSWORD: Type.String({ default: '' }),
   CLICKHOUSE_DATABASE: Type.String({ default: 'tally' }),
   CLICKHOUSE_MAX_EXECUTION_TIME_S: Type.Integer({ minimum: 1, default: 60 }),
+  /** Cluster name for ON CLUSTER DDL (retention TTL); empty on a single node. */
+  CLICKHOUSE_CLUSTER: Type.String({ default: '', pattern: '^[A-Za-z0-9_]{0,64}$' }),
   MYSQL_URL: Type.String({ default: 'mysql://tally:tally@127.0.0.1:3307/tally' }),
   /** `id:base64key,id:base64key` - the first key encrypts, all of them decrypt (rotation). */
   TALLY_SECRET_KEYS: Type.String({ default: '' }),
@@ -50,6 +52,8 @@ export interface ApiConfig {
     readonly password: string;
     readonly database: string;
     readonly maxExecutionTimeS: number;
+    /** CLICKHOUSE_CLUSTER; absent or '' on a single node. */
+    readonly cluster?: string;
   };
   readonly mysqlUrl: string;
   /** Newest first: keys[0] encrypts new values; every key decrypts. */
@@ -121,6 +125,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       password: raw.CLICKHOUSE_PASSWORD,
       database: raw.CLICKHOUSE_DATABASE,
       maxExecutionTimeS: raw.CLICKHOUSE_MAX_EXECUTION_TIME_S,
+      cluster: raw.CLICKHOUSE_CLUSTER,
     }),
     mysqlUrl: raw.MYSQL_URL,
     secretKeys: Object.freeze(secretKeys),

@@ -12,7 +12,7 @@ const clickhouse = connectClickHouse(config.clickhouse);
 const metadata = connectMySql({ url: config.mysqlUrl });
 await migrateMySql(metadata.pool);
 await migrateClickHouse(clickhouse);
-await syncRetentionTtl(clickhouse, metadata.pool);
+await syncRetentionTtl(clickhouse, metadata.pool, config.clickhouse.cluster);
 const app = await buildApp({
   config,
   clickhouse,

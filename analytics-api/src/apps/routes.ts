@@ -108,7 +108,7 @@ export const appsPlugin: FastifyPluginAsyncTypebox = async (app) => {
         retentionDays: b.retentionDays ?? 730,
       };
       await insertApp(pool, info);
-      await syncRetentionTtl(app.clickhouse, pool);
+      await syncRetentionTtl(app.clickhouse, pool, app.config.clickhouse.cluster);
       await request.audit('app.create', info);
       return reply.status(201).send(info);
     },
@@ -135,7 +135,7 @@ export const appsPlugin: FastifyPluginAsyncTypebox = async (app) => {
       const before = await existing(request.params.appId);
       await updateApp(pool, before.id, request.body);
       if (request.body.retentionDays !== undefined && request.body.retentionDays !== before.retentionDays)
-        await syncRetentionTtl(app.clickhouse, pool);
+        await syncRetentionTtl(app.clickhouse, pool, app.config.clickhouse.cluster);
       await request.audit('app.update', { appId: before.id, before, change: request.body });
       return (await getApp(pool, before.id))!;
     },
@@ -235,7 +235,7 @@ export const appsPlugin: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post('/retention/apply', { config: { permission: 'app.manage' } }, async (request) => {
-    const results = await applyRetention(app.clickhouse, pool);
+    const results = await applyRetention(app.clickhouse, pool, new Date(), app.config.clickhouse.cluster);
     await request.audit('data.retention_apply', { results });
     return { results };
   });

@@ -4,7 +4,14 @@
 // retention group and table, waiting for completion), for an operator who cannot wait.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import type { Pool } from 'mysql2/promise';
-import { groupByDays, loadRetention, RETENTION_TABLES, retentionTtlExpression } from './retention-ttl.ts';
+import {
+  alterTarget,
+  dataTable,
+  groupByDays,
+  loadRetention,
+  RETENTION_TABLES,
+  retentionTtlExpression,
+} from './retention-ttl.ts';
 
 /** ClickHouse prints expressions back with its own parentheses and spacing; compare without. */
 const normalise = (sql: string) => sql.replace(/[()\s]/g, '');
@@ -15,18 +22,23 @@ const normalise = (sql: string) => sql.replace(/[()\s]/g, '');
  * information per part, so without it old parts would keep the old periods); an unchanged
  * expression costs one metadata query, so this is cheap to run at every start-up.
  */
-export async function syncRetentionTtl(clickhouse: ClickHouseClient, pool: Pool): Promise<string> {
+export async function syncRetentionTtl(
+  clickhouse: ClickHouseClient,
+  pool: Pool,
+  /** CLICKHOUSE_CLUSTER: set the TTL on every node's local tables; '' for one node. */
+  cluster = '',
+): Promise<string> {
   const expression = retentionTtlExpression(await loadRetention(pool));
   for (const table of RETENTION_TABLES) {
     const res = await clickhouse.query({
       query:
         'SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
-      query_params: { table },
+      query_params: { table: dataTable(table, cluster) },
       format: 'JSONEachRow',
     });
     const engine = (await res.json<{ engine_full: string }>())[0]?.engine_full ?? '';
     if (normalise(engine).includes(`TTL${normalise(expression)}`)) continue;
-    await clickhouse.command({ query: `ALTER TABLE ${table} MODIFY TTL ${expression}` });
+    await clickhouse.command({ query: `${alterTarget(table, cluster)} MODIFY TTL ${expression}` });
   }
   return expression;
 }
@@ -42,6 +54,7 @@ export async function applyRetention(
   clickhouse: ClickHouseClient,
   pool: Pool,
   now = new Date(),
+  cluster = '',
 ): Promise<RetentionResult[]> {
   const apps = await loadRetention(pool);
   const results: RetentionResult[] = [];
@@ -61,7 +74,7 @@ export async function applyRetention(
       const removedRows = Number((await counted.json<{ n: number | string }>())[0]?.n ?? 0);
       if (removedRows > 0) {
         await clickhouse.command({
-          query: `ALTER TABLE ${table} DELETE WHERE ${where}`,
+          query: `${alterTarget(table, cluster)} DELETE WHERE ${where}`,
           query_params: params,
           clickhouse_settings: { mutations_sync: '2' },
         });
@@ -70,6 +83,6 @@ export async function applyRetention(
     }
   }
   // After the deletes, so the counts above are not raced by the TTL's own background mutation.
-  await syncRetentionTtl(clickhouse, pool);
+  await syncRetentionTtl(clickhouse, pool, cluster);
   return results;
 }

@@ -126,6 +126,41 @@ export function controlSpecs(ctx: SuiteContext): void {
       expect(ltv.result.cohortPeriod).toBe('week');
     }, 180_000);
 
+    it('events and funnel: filters on one metric / one step', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'events');
+      await page.getByLabel('事件 A').selectOption('transfer');
+      const metricA = page.locator('details.event-filters').first();
+      await metricA.locator('summary').click();
+      await metricA.getByRole('button', { name: '添加筛选' }).click();
+      await metricA.getByLabel('属性', { exact: true }).selectOption('amount');
+      await metricA.getByLabel('条件').selectOption('gt');
+      await metricA.getByLabel('值（多个用逗号分隔）').fill('5000');
+      await metricA.getByLabel('值（多个用逗号分隔）').blur();
+      const events = await runFromForm(page, 'events', (b) =>
+        JSON.stringify(b.metrics).includes('"filters"'),
+      );
+      expect(events.body.metrics).toEqual([
+        {
+          event: 'transfer',
+          aggregation: 'users',
+          filters: [{ source: 'event', property: 'amount', op: 'gt', values: [5000] }],
+        },
+      ]);
+
+      await openModel(page, 'funnel');
+      const step2 = page.locator('details.event-filters').nth(1);
+      await step2.locator('summary').click();
+      await step2.getByRole('button', { name: '添加筛选' }).click();
+      await step2.getByLabel('属性', { exact: true }).selectOption('product_id');
+      await step2.getByLabel('条件').selectOption('is_set');
+      const funnel = await runFromForm(page, 'funnel', (b) => JSON.stringify(b.steps).includes('"filters"'));
+      expect((funnel.body.steps as Array<Record<string, unknown>>)[1]).toEqual({
+        event: 'loan_apply_start',
+        filters: [{ source: 'event', property: 'product_id', op: 'is_set', values: [] }],
+      });
+    }, 180_000);
+
     it('interval, attribution, session: linking properties, histogram, key event, session mode', async () => {
       const page = await ctx.as('union.analyst');
       await openModel(page, 'interval');

@@ -14,6 +14,7 @@ import {
 } from 'recharts';
 import type { EventResult, Metric } from '../../../api/types.ts';
 import { DataTable } from '../../../components/DataTable.tsx';
+import { EventFilters } from '../../../components/EventFilters.tsx';
 import { Choice, EventPicker, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { MessageKey } from '../../../i18n/messages.ts';
@@ -68,6 +69,11 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
               {t('q.remove')}
             </button>
           )}
+          <EventFilters
+            name={`${t('q.metric')} ${String.fromCharCode(65 + i)}`}
+            filters={m.filters}
+            onChange={(filters) => set(i, { filters })}
+          />
         </div>
       ))}
       {metrics.length < 10 && (

@@ -10,8 +10,9 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { FunnelResult } from '../../../api/types.ts';
+import type { Filter, FunnelResult } from '../../../api/types.ts';
 import { DataTable } from '../../../components/DataTable.tsx';
+import { EventFilters } from '../../../components/EventFilters.tsx';
 import { EventPicker, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
@@ -20,7 +21,7 @@ import type { ModelView, Query } from '../model-view.ts';
 import { FunnelOptions } from './funnel-options.tsx';
 import { FunnelPersons } from './funnel-persons.tsx';
 
-type Step = { event: string; label?: string };
+type Step = { event: string; label?: string; filters?: Filter[] };
 
 function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
   const { t } = useI18n();
@@ -36,7 +37,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
               label={`${t('q.step')} ${i + 1}`}
               value={s.event}
               onChange={(event) =>
-                setQuery({ ...query, steps: steps.map((x, j) => (j === i ? { event } : x)) })
+                setQuery({ ...query, steps: steps.map((x, j) => (j === i ? { ...x, event } : x)) })
               }
             />
             {steps.length > 2 && (
@@ -58,6 +59,18 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
                 {t('q.remove')}
               </button>
             )}
+            <EventFilters
+              name={`${t('q.step')} ${i + 1}`}
+              filters={s.filters}
+              onChange={(filters) =>
+                setQuery({
+                  ...query,
+                  steps: steps.map((x, j) =>
+                    j === i ? { ...x, ...(filters ? { filters } : { filters: undefined }) } : x,
+                  ),
+                })
+              }
+            />
           </li>
         ))}
       </ol>

@@ -1,8 +1,10 @@
 // Runs path analysis and shapes the aggregated rows into Sankey nodes and links, ordered by level
-// then weight; with listUsers, also the person ids behind the requested node or link.
+// then weight; with group-by, also one diagram per group; with listUsers, also the person ids
+// behind the requested node or link.
 import type { AnalysisContext } from '../common/analysis-context.ts';
+import { groupValue } from '../common/group-by-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
-import type { PathLink, PathNode, PathQuery, PathResult } from './schema.ts';
+import type { PathGroup, PathLink, PathNode, PathQuery, PathResult } from './schema.ts';
 import { NODE_SEPARATOR, pathSql } from './sql.ts';
 
 interface Row {
@@ -14,6 +16,9 @@ interface Row {
   users: number;
   /** grouping() bitmask: 0 = (level, node, next), 1 = (level, node), 7 = all paths. */
   g: number;
+  /** With group-by: 0 = the overall diagram, 1 = the diagram of group `grp`. */
+  part?: number;
+  grp: string;
 }
 
 /** Event and split value of a node key. */
@@ -30,9 +35,10 @@ const byWeight =
   (a: T, b: T) =>
     a.level - b.level || b.sessions - a.sessions || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
-export async function runPath(ctx: AnalysisContext<PathQuery>): Promise<Omit<PathResult, 'meta'>> {
-  const sql = pathSql(ctx);
-  const rows = await ctx.rows<Row>(sql.diagram);
+type Diagram = Omit<PathGroup, 'group'>;
+
+/** Nodes, links, sessions and customers of one diagram's rows. */
+function diagramOf(rows: readonly Row[]): Diagram {
   const nodes: PathNode[] = [];
   const links: PathLink[] = [];
   let sessions = 0;
@@ -64,13 +70,37 @@ export async function runPath(ctx: AnalysisContext<PathQuery>): Promise<Omit<Pat
   }
   nodes.sort(byWeight((n) => n.key));
   links.sort(byWeight((l) => `${l.source}\u0000${l.target}`));
+  return { sessions, users, nodes, links };
+}
+
+/** Grouped rows: part 0 is the overall diagram, part 1 one diagram per group (grp). Groups by
+ *  sessions, ties by key bytewise (as the engine ranked them), "$others" last. */
+function groupsOf(ctx: AnalysisContext<PathQuery>, rows: readonly Row[]): PathGroup[] {
+  const byGroup = new Map<string, Row[]>();
+  for (const r of rows) {
+    if (Number(r.part) !== 1) continue;
+    byGroup.set(r.grp, [...(byGroup.get(r.grp) ?? []), r]);
+  }
+  return [...byGroup.entries()]
+    .map(([key, groupRows]) => ({ key, diagram: diagramOf(groupRows) }))
+    .sort(
+      (a, b) =>
+        Number(a.key === OTHERS_GROUP) - Number(b.key === OTHERS_GROUP) ||
+        b.diagram.sessions - a.diagram.sessions ||
+        Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)),
+    )
+    .map(({ key, diagram }) => ({ group: groupValue(ctx, key) ?? [], ...diagram }));
+}
+
+export async function runPath(ctx: AnalysisContext<PathQuery>): Promise<Omit<PathResult, 'meta'>> {
+  const sql = pathSql(ctx);
+  const rows = await ctx.rows<Row>(sql.diagram);
+  const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
   const result: Omit<PathResult, 'meta'> = {
     depth: ctx.query.depth ?? 5,
     anchor: ctx.query.anchor ?? 'all',
-    sessions,
-    users,
-    nodes,
-    links,
+    ...diagramOf(grouped ? rows.filter((r) => Number(r.part) === 0) : rows),
+    ...(grouped ? { groups: groupsOf(ctx, rows) } : {}),
   };
   const list = ctx.query.listUsers;
   if (list && sql.users) {

@@ -1,9 +1,15 @@
 // Path (用户路径分析): query and result shapes. Each session's sequence of events (cut by inactivity
 // or by the SDK's session id) becomes one path of up to `depth` nodes, from the session's start,
 // from the first anchor event, or back from the last anchor event; the paths are summed into the
-// nodes and weighted links of a Sankey diagram, keeping the top N nodes per level.
+// nodes and weighted links of a Sankey diagram, keeping the top N nodes per level; with group-by,
+// also one diagram per group of the path's level-1 event (or the customer's profile).
 import { type Static, Type } from '@sinclair/typebox';
-import { commonQueryProperties, EventSelectorSchema, ResultMetaSchema } from '../common/query-schema.ts';
+import {
+  commonQueryProperties,
+  EventSelectorSchema,
+  GroupValueSchema,
+  ResultMetaSchema,
+} from '../common/query-schema.ts';
 
 /** Per customer, the most events per day of the range the engine holds (see sql.ts). */
 export const MAX_SEQUENCE_EVENTS = 500;
@@ -78,6 +84,13 @@ export const PathQuerySchema = Type.Object(
             Type.String({ maxLength: 400, description: 'With a next node key: the users of that link' }),
           ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+          group: Type.Optional({
+            ...GroupValueSchema,
+            maxItems: 2,
+            description:
+              "With groupBy: the node or link in this group's diagram (a group value from a previous " +
+              'result, one entry per groupBy; ["$others"] for the others group); without it, the overall diagram',
+          }),
         },
         { additionalProperties: false, description: 'Also list the customers behind one node or link' },
       ),
@@ -112,14 +125,31 @@ export const PathLinkSchema = Type.Object({
 });
 export type PathLink = Static<typeof PathLinkSchema>;
 
-export const PathResultSchema = Type.Object({
-  depth: Type.Integer(),
-  anchor: Type.String(),
+/** One Sankey diagram: the overall one, or one group's. */
+const diagram = {
   /** Paths in the diagram (one per session that has one) and the customers behind them. */
   sessions: Type.Integer(),
   users: Type.Integer(),
+  /** Top nodesPerLevel nodes per level of this diagram, the rest as "$others". */
   nodes: Type.Array(PathNodeSchema),
   links: Type.Array(PathLinkSchema),
+};
+
+export const PathGroupSchema = Type.Object({
+  /** One value per group-by entry, from the path's level-1 event (the session's first event or the
+   *  anchor event) or the customer's profile; null = not set, "$others" = outside the top N. */
+  group: GroupValueSchema,
+  ...diagram,
+});
+export type PathGroup = Static<typeof PathGroupSchema>;
+
+export const PathResultSchema = Type.Object({
+  depth: Type.Integer(),
+  anchor: Type.String(),
+  ...diagram,
+  /** Only with groupBy: the top groupLimit groups by sessions (ties by value), then "$others";
+   *  each with its own diagram (its own top nodes per level). */
+  groups: Type.Optional(Type.Array(PathGroupSchema)),
   /** With listUsers: person ids behind the node or link, ascending, up to the limit. */
   personIds: Type.Optional(Type.Array(Type.String())),
   meta: ResultMetaSchema,

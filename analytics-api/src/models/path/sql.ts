@@ -11,20 +11,30 @@
 // 4. over that small table, window functions rank nodes per level (a level-k "next" weight equals
 //    its level-(k+1) node weight) and map everything outside the top N to "$others"; bitmaps merge
 //    so customer counts of "$others" stay exact.
+// With group-by, step 3 also keeps each path's group and groups-sql.ts ranks groups and nodes.
 import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
+import { groupKeySql } from '../common/group-by-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
+import { groupedPathSql } from './groups-sql.ts';
 import { MAX_SEQUENCE_EVENTS, type PathQuery } from './schema.ts';
 
 export const NODE_SEPARATOR = '\u001f';
 
 function checkOptions(ctx: AnalysisContext<PathQuery>): void {
   const q = ctx.query;
-  if (q.groupBy?.length) {
-    throw new ApiError('VALIDATION_FAILED', 'path analysis has no group-by; filter instead', 'groupBy');
+  if (q.listUsers?.group && !q.groupBy?.length) {
+    throw new ApiError('VALIDATION_FAILED', 'a group to list needs a groupBy', 'listUsers.group');
+  }
+  if (q.listUsers?.group && q.listUsers.group.length !== q.groupBy?.length) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      'give one value per groupBy entry (["$others", ...] for the others group)',
+      'listUsers.group',
+    );
   }
   const anchor = q.anchor ?? 'all';
   if (anchor !== 'all' && !q.anchorEvent) {
@@ -51,9 +61,11 @@ function nodeSql(ctx: AnalysisContext<PathQuery>): string {
   return `multiIf(${arms.join(', ')}, e.event)`;
 }
 
-/** The per-session paths: rows (person, path Array(String)) with at most depth + 1 nodes. */
+/** The per-session paths: rows (person, path Array(String)) with at most depth + 1 nodes, and with
+ *  group-by the session's group key `gkey`. */
 function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
   const q = ctx.query;
+  const grouped = (q.groupBy?.length ?? 0) > 0;
   const { params, names } = ctx;
   const anchor = q.anchor ?? 'all';
   const depth = q.depth ?? 5;
@@ -79,7 +91,12 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
   const events = eventSourceSql(ctx, {
     events: include ? [...include, ...(anchorName ? [anchorName] : [])] : 'any',
     where,
-    columns: { node: nodeSql(ctx), anchor: `toUInt8(${anchorCond})`, skey },
+    columns: {
+      node: nodeSql(ctx),
+      anchor: `toUInt8(${anchorCond})`,
+      skey,
+      ...(grouped ? { gkey: groupKeySql(ctx) } : {}),
+    },
   });
   // With an anchor, only (person, day | session id) groups holding an anchor event can give a
   // path: a semi-join on those keys (a cheap read: the anchor name is in the sort key) drops
@@ -97,8 +114,11 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
   // by session id first in session-id mode, where one customer's sessions may interleave.
   const days = Math.max(1, Math.round((ctx.range.endMs - ctx.range.startMs) / 86_400_000));
   const cap = Number(MAX_SEQUENCE_EVENTS) * days;
-  const order = bySessionId ? 'x -> (x.4, x.1, x.2, x.3)' : 'x -> (x.1, x.2, x.3)';
-  const kept = `arraySort(${order}, groupArray(${cap})((t, node, anchor, skey)))`;
+  // Grouped, each event also carries its group key (x.5), the last tie-break of the order.
+  const tieBreak = grouped ? ', x.5' : '';
+  const order = bySessionId ? `x -> (x.4, x.1, x.2, x.3${tieBreak})` : `x -> (x.1, x.2, x.3${tieBreak})`;
+  const tuple = grouped ? '(t, node, anchor, skey, gkey)' : '(t, node, anchor, skey)';
+  const kept = `arraySort(${order}, groupArray(${cap})(${tuple}))`;
   const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
   // A session starts where the day (or session id) changes, or after a gap > timeout.
   const keys = 'arrayMap(x -> x.4, seq)';
@@ -118,8 +138,16 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
     ? `arrayFilter((n, previous) -> n != previous, ${nodes} AS ns, arrayPushFront(arrayPopBack(ns), ''))`
     : nodes;
   const ordered = anchor === 'end' ? `arrayReverse(${collapsed})` : collapsed;
+  // A path's group is the value on its level-1 event: the session's first event, the first
+  // anchor event (anchor start) or the last anchor event (anchor end).
+  const groupOf =
+    anchor === 'start'
+      ? 's[arrayFirstIndex(x -> x.3 = 1, s)].5'
+      : anchor === 'end'
+        ? 's[arrayLastIndex(x -> x.3 = 1, s)].5'
+        : 's[1].5';
   return `
-      SELECT person, arraySlice(${ordered}, 1, ${Number(depth) + 1}) AS path
+      SELECT person, ${grouped ? `${groupOf} AS gkey, ` : ''}arraySlice(${ordered}, 1, ${Number(depth) + 1}) AS path
       FROM (
         SELECT person, ${sessions} AS sessions
         FROM (
@@ -133,11 +161,10 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
 }
 
 /** (level, node, next) aggregated over paths, with top-N mapping applied. */
-function mappedSql(ctx: AnalysisContext<PathQuery>): string {
+function mappedSql(ctx: AnalysisContext<PathQuery>, paths: string): string {
   const depth = Number(ctx.query.depth ?? 5);
   const top = ctx.params.add(ctx.query.nodesPerLevel ?? 10, 'UInt32');
   const others = ctx.params.add(OTHERS_GROUP, 'String');
-  const paths = sessionPathsSql(ctx);
   return `
     SELECT level,
            if(nr <= ${top}, node, ${others}) AS mnode,
@@ -176,7 +203,9 @@ export interface PathSql {
 
 export function pathSql(ctx: AnalysisContext<PathQuery>): PathSql {
   checkOptions(ctx);
-  const mapped = mappedSql(ctx);
+  const paths = sessionPathsSql(ctx);
+  if (ctx.query.groupBy?.length) return groupedPathSql(ctx, paths);
+  const mapped = mappedSql(ctx, paths);
   const diagram = `
     SELECT level, mnode AS node, mnext AS next, sum(sessions) AS sessions, sum(ended) AS ended,
            groupBitmapMerge(users) AS users, grouping(level, mnode, mnext) AS g

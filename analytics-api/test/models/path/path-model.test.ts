@@ -1,10 +1,11 @@
 // Path analysis through the real API on the real ClickHouse engine: the documented edge cases by
 // hand (sessions cut by inactivity and midnight, anchors, collapsed repeats, split nodes, top N +
-// "$others", users behind a node), and a property test against the reference implementation.
+// "$others", users behind a node, group-by), and a property test against the reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arbBusyDataset } from '../attribution/arb-busy-dataset.ts';
-import { type RefPathQuery, referencePath } from '../reference/path.ts';
+import { arbBusyDataset, arbBusyDatasetWith, SESSION_HOURS } from '../attribution/arb-busy-dataset.ts';
+import { arbGroupedBy, arbMaybeGroupedBy } from '../attribution/arb-group-by.ts';
+import { type RefPathDiagram, type RefPathQuery, referencePath } from '../reference/path.ts';
 import { arbDataset, arbFilters, arbZone, EVENT_NAMES, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
@@ -25,11 +26,14 @@ interface Link {
   sessions: number;
   users: number;
 }
-interface PathResult {
+interface Diagram {
   sessions: number;
   users: number;
   nodes: Node[];
   links: Link[];
+}
+interface PathResult extends Diagram {
+  groups?: (Diagram & { group: (string | null)[] })[];
   personIds?: string[];
 }
 
@@ -51,8 +55,8 @@ async function paths(data: Dataset, query: Record<string, unknown>): Promise<Pat
   const appId = await stack.load(data);
   return stack.analyse<PathResult>('path', { appId, ...day, ...query });
 }
-const nodeTable = (r: PathResult) => r.nodes.map((n) => [n.level, n.key, n.sessions, n.users, n.dropOff]);
-const linkTable = (r: PathResult) => r.links.map((l) => [l.level, l.source, l.target, l.sessions, l.users]);
+const nodeTable = (r: Diagram) => r.nodes.map((n) => [n.level, n.key, n.sessions, n.users, n.dropOff]);
+const linkTable = (r: Diagram) => r.links.map((l) => [l.level, l.source, l.target, l.sessions, l.users]);
 
 describe('path scenarios', () => {
   it('cuts sessions at 30 minutes of inactivity and at midnight, after ID-Mapping', async () => {
@@ -244,13 +248,143 @@ describe('path scenarios', () => {
     expect(linkTable(bank)).toEqual([[1, 'open', 'logout', 1, 1]]);
   });
 
-  it('refuses an anchor without an event and a group-by, naming the field', async () => {
+  it('splits paths by the level-1 event or the profile: one diagram per group, top N + $others', async () => {
+    const app = { props: { channel: 'app' } };
+    const web = { props: { channel: 'web' } };
+    const data: Dataset = {
+      events: [
+        ev(1, 'open', '2026-03-02T08:00:00Z', app),
+        ev(1, 'login', '2026-03-02T08:01:00Z'),
+        ev(1, 'buy', '2026-03-02T08:02:00Z'),
+        ev(1, 'open', '2026-03-02T14:00:00Z', web), // a second session of customer 1
+        ev(2, 'open', '2026-03-02T09:00:00Z', app),
+        ev(2, 'login', '2026-03-02T09:01:00Z'),
+        ev(3, 'open', '2026-03-02T08:00:00Z', web),
+        ev(3, 'help', '2026-03-02T08:05:00Z'),
+        ev(4, 'login', '2026-03-02T08:00:00Z'), // first event without a channel: the null group
+        ev(4, 'open', '2026-03-02T08:01:00Z', web),
+      ],
+      overrides: [],
+      profiles: [
+        {
+          personId: 1,
+          bankCode: 'B001',
+          branchCode: '',
+          props: { level: 'gold' },
+          numProps: {},
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+        {
+          personId: 2,
+          bankCode: 'B001',
+          branchCode: '',
+          props: { level: 'silver' },
+          numProps: {},
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+      ],
+    };
+    const appId = await stack.load(data);
+    const base = { appId, ...day, depth: 3, nodesPerLevel: 1 };
+    const r = await stack.analyse<PathResult>('path', {
+      ...base,
+      groupBy: [{ property: 'channel' }],
+      groupLimit: 1,
+    });
+    // The overall diagram is the ungrouped one: [open login buy] [open login] [open help]
+    // [login open] [open].
+    const plain = await stack.analyse<PathResult>('path', base);
+    expect(plain.groups).toBeUndefined();
+    expect([r.sessions, r.users, nodeTable(r), linkTable(r)]).toEqual([
+      plain.sessions,
+      plain.users,
+      nodeTable(plain),
+      linkTable(plain),
+    ]);
+    expect(nodeTable(r)).toEqual([
+      [1, 'open', 4, 3, 1],
+      [1, '$others', 1, 1, 0],
+      [2, '$others', 2, 2, 2],
+      [2, 'login', 2, 2, 1],
+      [3, 'buy', 1, 1, 1],
+    ]);
+    // app (2 sessions) ties web (2) and wins by value; web and the null group are $others.
+    expect(r.groups!.map((g) => [g.group, g.sessions, g.users])).toEqual([
+      [['app'], 2, 2],
+      [['$others'], 3, 3],
+    ]);
+    const [appGroup, others] = r.groups!;
+    expect(nodeTable(appGroup!)).toEqual([
+      [1, 'open', 2, 2, 0],
+      [2, 'login', 2, 2, 1],
+      [3, 'buy', 1, 1, 1],
+    ]);
+    expect(linkTable(appGroup!)).toEqual([
+      [1, 'open', 'login', 2, 2],
+      [2, 'login', 'buy', 1, 1],
+    ]);
+    // Within $others the group's own top node per level: open (2) at level 1, help (tie with
+    // open, by name) at level 2.
+    expect(nodeTable(others!)).toEqual([
+      [1, 'open', 2, 2, 1],
+      [1, '$others', 1, 1, 0],
+      [2, '$others', 1, 1, 1],
+      [2, 'help', 1, 1, 1],
+    ]);
+    expect(linkTable(others!)).toEqual([
+      [1, '$others', '$others', 1, 1],
+      [1, 'open', 'help', 1, 1],
+    ]);
+    const listed = await stack.analyse<PathResult>('path', {
+      ...base,
+      groupBy: [{ property: 'channel' }],
+      groupLimit: 1,
+      listUsers: { level: 1, node: 'open', group: ['$others'] },
+    });
+    expect(listed.personIds).toEqual(['1', '3']);
+    const inApp = await stack.analyse<PathResult>('path', {
+      ...base,
+      groupBy: [{ property: 'channel' }],
+      listUsers: { level: 2, node: 'login', next: 'buy', group: ['app'] },
+    });
+    expect(inApp.personIds).toEqual(['1']);
+    // Anchored at the last "open": the group comes from that anchor event (customer 4: web).
+    const anchored = await stack.analyse<PathResult>('path', {
+      ...base,
+      anchor: 'end',
+      anchorEvent: { event: 'open' },
+      groupBy: [{ property: 'channel' }],
+    });
+    expect(anchored.groups!.map((g) => [g.group, g.sessions])).toEqual([
+      [['web'], 3],
+      [['app'], 2],
+    ]);
+    // By profile: customer 1's two sessions are gold; 3 and 4 have no profile (null); ties by value.
+    const byLevel = await stack.analyse<PathResult>('path', {
+      ...base,
+      groupBy: [{ source: 'user', property: 'level' }],
+    });
+    expect(byLevel.groups!.map((g) => [g.group, g.sessions, g.users])).toEqual([
+      [[null], 2, 2],
+      [['gold'], 2, 1],
+      [['silver'], 1, 1],
+    ]);
+  });
+
+  it('refuses an anchor without an event and a group to list without group-by, naming the field', async () => {
     const appId = await stack.load(only([ev(1, 'open', '2026-03-02T08:00:00Z')]));
     const noEvent = await stack.post('path', { appId, ...day, anchor: 'start' });
     expect(noEvent.statusCode).toBe(400);
     expect(noEvent.json().error.field).toBe('anchorEvent');
-    const grouped = await stack.post('path', { appId, ...day, groupBy: [{ property: '$os' }] });
+    const grouped = await stack.post('path', {
+      appId,
+      ...day,
+      listUsers: { level: 1, node: 'open', group: ['app'] },
+    });
     expect(grouped.statusCode).toBe(400);
+    expect(grouped.json().error.field).toBe('listUsers.group');
     const tooDeep = await stack.post('path', { appId, ...day, depth: 11 });
     expect(tooDeep.statusCode).toBe(400);
   });
@@ -272,67 +406,87 @@ const arbQuery = fc.record({
   collapseRepeats: fc.boolean(),
   split: fc.boolean(),
   nodesPerLevel: fc.integer({ min: 1, max: 4 }),
+  grouping: arbMaybeGroupedBy,
 });
 
+const sortNodes = (ns: { level: number; key: string; sessions: number; users: number; dropOff: number }[]) =>
+  ns
+    .map(({ level, key, sessions, users, dropOff }) => ({ level, key, sessions, users, dropOff }))
+    .sort((x, y) => x.level - y.level || (x.key < y.key ? -1 : 1));
+const sortLinks = (ls: Link[]) =>
+  ls
+    .map(({ level, source, target, sessions, users }) => ({ level, source, target, sessions, users }))
+    .sort((x, y) => x.level - y.level || (`${x.source}|${x.target}` < `${y.source}|${y.target}` ? -1 : 1));
+
+type ArbQuery = typeof arbQuery extends fc.Arbitrary<infer T> ? T : never;
+
+/** The engine's diagram(s) for a random query equal the reference's, and so do listed users. */
+async function matchesReference(data: Dataset, a: ArbQuery, pick: number): Promise<void> {
+  const appId = await stack.load(data);
+  const anchored = a.anchor !== 'all';
+  const exclude = a.exclude?.filter((e) => !anchored || e !== a.anchorEvent.event);
+  const query: RefPathQuery = {
+    ...RANGE,
+    timeZone: a.timeZone,
+    filters: a.filters,
+    sessionMode: a.sessionMode,
+    sessionTimeoutMinutes: a.sessionTimeoutMinutes,
+    anchor: a.anchor,
+    ...(anchored
+      ? { anchorEvent: a.anchorEvent.filters ? a.anchorEvent : { event: a.anchorEvent.event } }
+      : {}),
+    depth: a.depth,
+    ...(a.include ? { includeEvents: a.include } : {}),
+    ...(exclude?.length ? { excludeEvents: exclude } : {}),
+    collapseRepeats: a.collapseRepeats,
+    ...(a.split ? { splitBy: [{ event: 'view', property: 'plan' }] } : {}),
+    nodesPerLevel: a.nodesPerLevel,
+    ...(a.grouping ?? {}),
+  };
+  const expected = referencePath(data, query);
+  const r = await stack.analyse<PathResult>('path', { appId, ...query });
+  const same = (d: Diagram | RefPathDiagram) => ({
+    sessions: d.sessions,
+    users: d.users,
+    nodes: sortNodes(d.nodes),
+    links: sortLinks(d.links),
+  });
+  expect(same(r)).toEqual(same(expected));
+  // Groups in order (top N by sessions, ties by value, $others last), each its own diagram.
+  expect(r.groups?.map((g) => ({ group: g.group, ...same(g) }))).toEqual(
+    expected.groups?.map((g) => ({ group: g.group, ...same(g) })),
+  );
+  // The users behind one node (and one of its links) of the diagram, or of one group's.
+  const group = expected.groups?.[pick % expected.groups.length];
+  const diagram: RefPathDiagram = group ?? expected;
+  if (diagram.nodes.length > 0) {
+    const node = diagram.nodes[pick % diagram.nodes.length]!;
+    const link = diagram.links.find((l) => l.level === node.level && l.source === node.key);
+    const listed = await stack.analyse<PathResult>('path', {
+      appId,
+      ...query,
+      listUsers: {
+        level: node.level,
+        node: node.key,
+        ...(link ? { next: link.target } : {}),
+        ...(group ? { group: group.group } : {}),
+      },
+    });
+    expect(listed.personIds).toEqual(diagram.personsOf(node.level, node.key, link?.target).map(String));
+  }
+}
+
 describe('path equals the reference', () => {
-  it('on random data, sessions, anchors, splits, filters and zones', async () => {
+  it('on random data, sessions, anchors, splits, filters, zones and group-by', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(arbDataset, arbBusyDataset), arbQuery, fc.nat(), async (data, a, pick) => {
-        const appId = await stack.load(data);
-        const anchored = a.anchor !== 'all';
-        const exclude = a.exclude?.filter((e) => !anchored || e !== a.anchorEvent.event);
-        const query: RefPathQuery = {
-          ...RANGE,
-          timeZone: a.timeZone,
-          filters: a.filters,
-          sessionMode: a.sessionMode,
-          sessionTimeoutMinutes: a.sessionTimeoutMinutes,
-          anchor: a.anchor,
-          ...(anchored
-            ? { anchorEvent: a.anchorEvent.filters ? a.anchorEvent : { event: a.anchorEvent.event } }
-            : {}),
-          depth: a.depth,
-          ...(a.include ? { includeEvents: a.include } : {}),
-          ...(exclude?.length ? { excludeEvents: exclude } : {}),
-          collapseRepeats: a.collapseRepeats,
-          ...(a.split ? { splitBy: [{ event: 'view', property: 'plan' }] } : {}),
-          nodesPerLevel: a.nodesPerLevel,
-        };
-        const expected = referencePath(data, query);
-        const r = await stack.analyse<PathResult>('path', { appId, ...query });
-        const sortNodes = (
-          ns: { level: number; key: string; sessions: number; users: number; dropOff: number }[],
-        ) =>
-          ns
-            .map(({ level, key, sessions, users, dropOff }) => ({ level, key, sessions, users, dropOff }))
-            .sort((x, y) => x.level - y.level || (x.key < y.key ? -1 : 1));
-        const sortLinks = (ls: Link[]) =>
-          ls
-            .map(({ level, source, target, sessions, users }) => ({ level, source, target, sessions, users }))
-            .sort(
-              (x, y) => x.level - y.level || (`${x.source}|${x.target}` < `${y.source}|${y.target}` ? -1 : 1),
-            );
-        expect({ sessions: r.sessions, users: r.users }).toEqual({
-          sessions: expected.sessions,
-          users: expected.users,
-        });
-        expect(sortNodes(r.nodes)).toEqual(sortNodes(expected.nodes));
-        expect(sortLinks(r.links)).toEqual(sortLinks(expected.links));
-        // The users behind one node (and one of its links) of the diagram.
-        if (expected.nodes.length > 0) {
-          const node = expected.nodes[pick % expected.nodes.length]!;
-          const link = expected.links.find((l) => l.level === node.level && l.source === node.key);
-          const listed = await stack.analyse<PathResult>('path', {
-            appId,
-            ...query,
-            listUsers: { level: node.level, node: node.key, ...(link ? { next: link.target } : {}) },
-          });
-          expect(listed.personIds).toEqual(
-            expected.personsOf(node.level, node.key, link?.target).map(String),
-          );
-        }
-      }),
+      fc.asyncProperty(fc.oneof(arbDataset, arbBusyDataset), arbQuery, fc.nat(), matchesReference),
       { numRuns: 30 },
     );
+  }, 240_000);
+
+  it('with group-by on busy sessions (groups from the level-1 event or the profile)', async () => {
+    const grouped = arbQuery.chain((a) => arbGroupedBy.map((grouping) => ({ ...a, grouping })));
+    const data = fc.oneof(arbBusyDatasetWith(SESSION_HOURS), arbBusyDataset);
+    await fc.assert(fc.asyncProperty(data, grouped, fc.nat(), matchesReference), { numRuns: 25 });
   }, 240_000);
 });

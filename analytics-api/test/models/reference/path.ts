@@ -2,10 +2,21 @@
 // exclude, session id present in session-id mode) sorted by (time, node, anchor), cut into
 // sessions per calendar day in the zone at gaps longer than the timeout (or by session id), each
 // session's path cut at the anchor, collapsed, truncated to depth; nodes ranked per level by
-// sessions (ties by name, bytewise), everything below the top N mapped to "$others". Loops only.
+// sessions (ties by name, bytewise), everything below the top N mapped to "$others". With group-by,
+// a path's group is that of its level-1 event (session start or anchor) and every group (top N by
+// sessions, then $others) gets its own diagram. Loops only.
 import { DateTime } from 'luxon';
 import type { Dataset, RawEvent } from '../support/dataset.ts';
-import { OTHERS, Reference, type RefFilter, type RefScope, rangeOf } from './common.ts';
+import {
+  keyOf,
+  OTHERS,
+  Reference,
+  type RefFilter,
+  type RefGroupBy,
+  type RefScope,
+  rangeOf,
+  topKeys,
+} from './common.ts';
 
 export interface RefPathQuery {
   readonly from: string;
@@ -22,6 +33,8 @@ export interface RefPathQuery {
   readonly collapseRepeats?: boolean;
   readonly splitBy?: readonly { readonly event: string; readonly property: string }[];
   readonly nodesPerLevel?: number;
+  readonly groupBy?: readonly RefGroupBy[];
+  readonly groupLimit?: number;
 }
 export interface RefPathNode {
   level: number;
@@ -37,13 +50,20 @@ export interface RefPathLink {
   sessions: number;
   users: number;
 }
-export interface RefPathResult {
+export interface RefPathDiagram {
   sessions: number;
   users: number;
   nodes: RefPathNode[];
   links: RefPathLink[];
   /** Persons behind (level, node) and (level, node, next), for listUsers checks. */
   personsOf(level: number, node: string, next?: string): number[];
+}
+export interface RefPathGroup extends RefPathDiagram {
+  group: (string | null)[];
+}
+export interface RefPathResult extends RefPathDiagram {
+  /** Only with groupBy: top N groups by sessions (ties by key), then $others. */
+  groups?: RefPathGroup[];
 }
 
 export const MAX_SEQUENCE = 500;
@@ -53,6 +73,17 @@ interface Step {
   t: number;
   node: string;
   anchor: number;
+  /** Group key and values of the event (event property or profile). */
+  key: string;
+  group: (string | null)[] | null;
+}
+
+interface Path {
+  person: number;
+  path: string[];
+  /** The group of the path's level-1 event. */
+  key: string;
+  group: (string | null)[] | null;
 }
 
 export function referencePath(
@@ -86,20 +117,21 @@ export function referencePath(
     anchor !== 'all' && e.event === q.anchorEvent!.event && ref.matchesAll(e, q.anchorEvent!.filters) ? 1 : 0;
 
   // (person, day or session id) -> steps
-  const groups = new Map<string, { person: number; steps: Step[] }>();
+  const sessionGroups = new Map<string, { person: number; steps: Step[] }>();
   for (const e of data.events) {
     if (!keep(e)) continue;
     const person = ref.person(e);
     const skey =
       q.sessionMode === 'session_id' ? e.sessionId : DateTime.fromMillis(e.time, { zone }).toISODate();
     const id = `${person}|${skey}`;
-    const g = groups.get(id) ?? { person, steps: [] };
-    g.steps.push({ t: e.time, node: nodeOf(e), anchor: isAnchor(e) });
-    groups.set(id, g);
+    const g = sessionGroups.get(id) ?? { person, steps: [] };
+    const group = ref.groupOf(e, q.groupBy);
+    g.steps.push({ t: e.time, node: nodeOf(e), anchor: isAnchor(e), key: keyOf(group), group });
+    sessionGroups.set(id, g);
   }
-  const paths: { person: number; path: string[] }[] = [];
-  for (const { person, steps } of groups.values()) {
-    steps.sort((a, b) => a.t - b.t || bytes(a.node, b.node) || a.anchor - b.anchor);
+  const paths: Path[] = [];
+  for (const { person, steps } of sessionGroups.values()) {
+    steps.sort((a, b) => a.t - b.t || bytes(a.node, b.node) || a.anchor - b.anchor || bytes(a.key, b.key));
     // The engine holds at most MAX_SEQUENCE events per group (which ones past that is unspecified;
     // generated data stays far below).
     const kept = steps.slice(0, MAX_SEQUENCE);
@@ -124,9 +156,28 @@ export function referencePath(
       let nodes = cut.map((x) => x.node);
       if (q.collapseRepeats) nodes = nodes.filter((n, i) => i === 0 || n !== nodes[i - 1]);
       if (anchor === 'end') nodes.reverse();
-      paths.push({ person, path: nodes.slice(0, depth + 1) });
+      // The level-1 event: the session's first, the first anchor, or (anchor end) the last anchor.
+      const first = anchor === 'end' ? cut[cut.length - 1]! : cut[0]!;
+      paths.push({ person, path: nodes.slice(0, depth + 1), key: first.key, group: first.group });
     }
   }
+  const overall = diagramOf(paths, depth, top);
+  if (!q.groupBy?.length) return overall;
+  // Groups: top N by sessions (ties by key), the rest as $others; each its own diagram.
+  const counts = new Map<string, number>();
+  for (const p of paths) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
+  const kept = topKeys(counts, q.groupLimit ?? 10);
+  const groups: RefPathGroup[] = kept.map((key) => {
+    const members = paths.filter((p) => p.key === key);
+    return { group: members[0]!.group!, ...diagramOf(members, depth, top) };
+  });
+  const rest = paths.filter((p) => !kept.includes(p.key));
+  if (rest.length > 0) groups.push({ group: q.groupBy.map(() => OTHERS), ...diagramOf(rest, depth, top) });
+  return { ...overall, groups };
+}
+
+/** The Sankey diagram of a set of paths: top N nodes per level, the rest as $others. */
+function diagramOf(paths: readonly Path[], depth: number, top: number): RefPathDiagram {
   // Rank nodes per level by sessions reaching them.
   const weight = new Map<string, number>();
   for (const { path } of paths) {

@@ -373,6 +373,37 @@ describe('path scenarios', () => {
     ]);
   });
 
+  it('documents the group-by results of path and attribution in /openapi.json', async () => {
+    const res = await stack.api.app.inject({ method: 'GET', url: '/openapi.json' });
+    type Op = {
+      requestBody: { content: Record<string, { schema: Schema }> };
+      responses: Record<string, { content: Record<string, { schema: Schema }> }>;
+    };
+    type Schema = { properties: Record<string, Schema & { items?: Schema }> };
+    const paths = res.json().paths as Record<string, { post: Op }>;
+    const answer = (model: string) =>
+      paths[`/v1/analysis/${model}`]!.post.responses['200']!.content['application/json']!.schema;
+    const pathGroups = answer('path').properties.groups!;
+    expect(Object.keys(pathGroups.items!.properties)).toEqual([
+      'group',
+      'sessions',
+      'users',
+      'nodes',
+      'links',
+    ]);
+    const attributionGroups = answer('attribution').properties.groups!;
+    expect(Object.keys(attributionGroups.items!.properties)).toEqual([
+      'group',
+      'total',
+      'attributed',
+      'unattributed',
+      'touchpoints',
+    ]);
+    const listUsers =
+      paths['/v1/analysis/path']!.post.requestBody.content['application/json']!.schema.properties.listUsers!;
+    expect(Object.keys(listUsers.properties)).toContain('group');
+  });
+
   it('refuses an anchor without an event and a group to list without group-by, naming the field', async () => {
     const appId = await stack.load(only([ev(1, 'open', '2026-03-02T08:00:00Z')]));
     const noEvent = await stack.post('path', { appId, ...day, anchor: 'start' });

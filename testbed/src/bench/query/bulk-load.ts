@@ -25,10 +25,12 @@ export async function loadBenchEvents(
   events: number,
   customers: number,
   say: (line: string) => void,
+  engineCpuMs: () => number,
 ): Promise<void> {
   await clickhouse.command({ query: `DROP TABLE IF EXISTS ${STAGING} SYNC` });
   await clickhouse.command({ query: `CREATE TABLE ${STAGING} AS events` });
   const started = Date.now();
+  const cpuBefore = engineCpuMs();
   for (let offset = 0; offset < events; offset += CHUNK) {
     const count = Math.min(CHUNK, events - offset);
     await withHeartbeat(
@@ -41,8 +43,10 @@ export async function loadBenchEvents(
     );
     const done = offset + count;
     const rate = Math.round(done / ((Date.now() - started) / 1000));
+    const cpuRate = Math.round(done / (Math.max(1, engineCpuMs() - cpuBefore) / 1000));
     say(
-      `data: ${done.toLocaleString('en')} / ${events.toLocaleString('en')} events (${Math.round((done / events) * 100)}%, ${rate.toLocaleString('en')} rows/s)`,
+      `data: ${done.toLocaleString('en')} / ${events.toLocaleString('en')} events (${Math.round((done / events) * 100)}%, ` +
+        `${rate.toLocaleString('en')} rows/s, ${cpuRate.toLocaleString('en')} rows per engine CPU second)`,
     );
   }
   const partitions = await (
@@ -60,6 +64,8 @@ export async function loadBenchEvents(
     });
   }
   await clickhouse.command({ query: `DROP TABLE ${STAGING} SYNC` });
-  say(`data: events loaded and attached in ${Math.round((Date.now() - started) / 1000)} s`);
+  say(
+    `data: events loaded and attached in ${Math.round((Date.now() - started) / 1000)} s, engine CPU ${Math.round((engineCpuMs() - cpuBefore) / 1000)} s`,
+  );
   await backfillViews(clickhouse, 'events', BENCH_APP, say);
 }

@@ -83,7 +83,13 @@ try {
   await migrateMySql(metadata.pool);
   await seedDemoOrgAndStaff(metadata);
 
-  await ensureBenchData(clickhouse, events, say);
+  // CPU time of the engine process (user + system, /proc ticks of 10 ms): unlike wall time it
+  // hardly moves when other work shares the machine, so it is reported next to every median.
+  const engineCpuMs = () => {
+    const fields = readFileSync(`/proc/${chdb.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  await ensureBenchData(clickhouse, events, say, engineCpuMs);
 
   const config: ApiConfig = {
     port: 0,
@@ -114,12 +120,6 @@ try {
   });
   const cookie = login.cookies.find((c) => c.name.endsWith('tally_session'))!;
   const csrf = (login.json() as { csrfToken: string }).csrfToken;
-  // CPU time of the engine process (user + system, /proc ticks of 10 ms): unlike wall time it
-  // hardly moves when other work shares the machine, so it is reported next to every median.
-  const engineCpuMs = () => {
-    const fields = readFileSync(`/proc/${chdb.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  };
   let lastCpuMs = 0;
   const withCpu = async (run: () => Promise<number>): Promise<number> => {
     const before = engineCpuMs();
@@ -144,13 +144,16 @@ try {
     await (await clickhouse.query({ query: sql, format: 'JSONEachRow' })).json();
     return performance.now() - started;
   };
-  const measure = async (run: () => Promise<number>) => {
+  // Says every run's time as it ends: at 10^8 one model's runs take minutes.
+  const measure = async (label: string, run: () => Promise<number>) => {
     const cold = await withCpu(run);
+    say(`${label}: cold ${round(cold)} ms (engine CPU ${lastCpuMs} ms)`);
     const warm: number[] = [];
     const cpu: number[] = [];
     for (let i = 0; i < runs; i++) {
       warm.push(await withCpu(run));
       cpu.push(lastCpuMs);
+      say(`${label}: warm ${i + 1}/${runs} ${round(warm[i]!)} ms (engine CPU ${lastCpuMs} ms)`);
     }
     return {
       cold_ms: round(cold),
@@ -162,15 +165,24 @@ try {
 
   const range: BenchRange = { appId: BENCH_APP, from: BENCH_FROM, to: BENCH_TO, timeZone: 'Asia/Shanghai' };
   const models: Record<string, Record<string, number>> = {};
+  // A model that fails (an engine limit, a timeout) is recorded with its error and the run goes on,
+  // so one model cannot hide the figures of the others.
+  const failures: Record<string, string> = {};
   for (const bench of BENCH_CASES.filter((c) => selected(c.name))) {
     const body = bench.body(range);
-    const figures = await measure(() => post(bench.model, body, false));
-    const cached = await post(bench.model, body, true);
-    models[bench.name] = { ...figures, cached_ms: round(cached) };
-    say(
-      `${bench.name.padEnd(22)} cold ${figures.cold_ms} ms, warm p50 ${figures.p50_ms} ms, p95 ${figures.p95_ms} ms, ` +
-        `engine CPU p50 ${figures.cpu_p50_ms} ms, cached ${round(cached)} ms`,
-    );
+    say(`${bench.name}: running (cold, ${runs} warm, cached)`);
+    try {
+      const figures = await measure(bench.name, () => post(bench.model, body, false));
+      const cached = await post(bench.model, body, true);
+      models[bench.name] = { ...figures, cached_ms: round(cached) };
+      say(
+        `${bench.name.padEnd(22)} cold ${figures.cold_ms} ms, warm p50 ${figures.p50_ms} ms, p95 ${figures.p95_ms} ms, ` +
+          `engine CPU p50 ${figures.cpu_p50_ms} ms, cached ${round(cached)} ms`,
+      );
+    } catch (error) {
+      failures[bench.name] = (error as Error).message;
+      say(`${bench.name.padEnd(22)} FAILED: ${(error as Error).message}; query: ${JSON.stringify(body)}`);
+    }
   }
 
   const zone = range.timeZone;
@@ -178,9 +190,9 @@ try {
   const endMs = DateTime.fromISO(BENCH_TO, { zone }).plus({ days: 1 }).toMillis();
   const comparisons: Record<string, Record<string, number>> = {};
   const compare = async (name: string, ours: () => Promise<number>, theirs: string) => {
-    if (!selected(name.split('_')[0]!)) return;
-    const o = await measure(ours);
-    const t = await measure(() => timeSql(theirs));
+    if (!selected(name.split('_')[0]!) || failures[name.split('_')[0]!]) return;
+    const o = await measure(`${name} (ours)`, ours);
+    const t = await measure(`${name} (theirs)`, () => timeSql(theirs));
     comparisons[name] = {
       ours_p50_ms: o.p50_ms,
       theirs_p50_ms: t.p50_ms,
@@ -230,6 +242,7 @@ try {
       runs,
       models,
       reference_shapes: comparisons,
+      ...(Object.keys(failures).length ? { failures } : {}),
     }),
   );
 } finally {

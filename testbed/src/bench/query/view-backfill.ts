@@ -59,6 +59,8 @@ export async function backfillViews(
       clickhouse.command({
         query: `INSERT INTO ${view.target} (${list}) SELECT ${list} FROM (${view.asSelect}) WHERE app_id = {app:String}`,
         query_params: { app: appId },
+        // ~10 M persons at 10^8 events: spill the person aggregate to disk rather than fail.
+        clickhouse_settings: { max_bytes_before_external_group_by: String(4 * 1024 ** 3) },
       }),
       say,
     );

@@ -62,6 +62,37 @@ describe('funnel scenarios', () => {
     });
   });
 
+  it('enters a customer who only reaches step 1 in the period of their first step-1 event', async () => {
+    // Customers without any step-2 event are not walked event by event (a shortcut of the plan):
+    // their entry must still be their first step-1 event, and the trend counts them once.
+    const appId = await stack.load(
+      only([
+        ev(1, 'view', '2026-03-04T10:00:00Z'),
+        ev(1, 'view', '2026-03-02T09:00:00Z'),
+        ev(1, 'view', '2026-03-03T09:00:00Z'),
+        ev(2, 'view', '2026-03-03T08:00:00Z'),
+        ev(2, 'buy', '2026-03-03T08:30:00Z'),
+        ev(2, 'view', '2026-03-02T08:00:00Z'),
+      ]),
+    );
+    const r = await stack.analyse<FunnelResult>('funnel', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-04',
+      timeZone: 'UTC',
+      granularity: 'day',
+      steps: [{ event: 'view' }, { event: 'buy' }],
+      windowMinutes: 60,
+    });
+    expect(users(r)).toEqual([2, 1]);
+    // Customer 2's best attempt is the one that converts (3 March), customer 1 enters on 2 March.
+    expect(r.trend.map(({ period, entered, converted }) => [period, entered, converted])).toEqual([
+      ['2026-03-02', 1, 0],
+      ['2026-03-03', 1, 1],
+      ['2026-03-04', 0, 0],
+    ]);
+  });
+
   it('needs step 1 inside the range but counts later steps past the end within the window', async () => {
     const r = await funnel(
       only([

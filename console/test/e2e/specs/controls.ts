@@ -188,6 +188,12 @@ export function controlSpecs(ctx: SuiteContext): void {
       await screenshot(page, '55-attribution-options');
 
       await openModel(page, 'session');
+      await page.getByLabel('统计每会话的事件次数').check();
+      await page.getByRole('spinbutton', { name: '入口/退出页面显示数' }).fill('3');
+      const session = await runFromForm(page, 'session', (b) => b.countEvent !== undefined);
+      expect(session.body).toMatchObject({ countEvent: { event: 'transfer' }, screenLimit: 3 });
+      // Top 3 screens, plus at most one "$others" line for the rest and one for no named screen.
+      expect((session.result.entryScreens as unknown[]).length).toBeLessThanOrEqual(5);
       await page.getByLabel('会话划分方式').selectOption('session_id');
       const answered = page.waitForResponse(
         (r) =>

@@ -3,7 +3,7 @@
 // collapsing consecutive repeats, and the session timeout.
 import type { PathQuery } from '../../../../../analytics-api/src/models/path/schema.ts';
 import { EventMultiPicker } from '../../../components/EventMultiPicker.tsx';
-import { EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
+import { Choice, EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { Query } from '../model-view.ts';
 
@@ -46,6 +46,15 @@ export function PathOptions({ query, setQuery }: { query: Query; setQuery: (q: Q
             {en ? 'Collapse consecutive repeats' : '合并连续重复的节点'}
           </label>
         </span>
+        <Choice
+          label={en ? 'Sessions by' : '会话划分方式'}
+          value={String(query.sessionMode ?? 'inactivity') as 'inactivity' | 'session_id'}
+          options={[
+            ['inactivity', en ? 'Inactivity timeout' : '按超时切分'],
+            ['session_id', en ? "The SDK's session id" : '按 SDK 会话 ID'],
+          ]}
+          onChange={(m) => setQuery(put(query, 'sessionMode', m === 'inactivity' ? undefined : m))}
+        />
         <NumberField
           label={en ? 'Session timeout (minutes)' : '会话超时（分钟）'}
           value={Number(query.sessionTimeoutMinutes ?? 30)}

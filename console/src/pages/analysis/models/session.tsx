@@ -8,6 +8,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
 import type { ModelView, Query } from '../model-view.ts';
+import { SessionOptions } from './session-options.tsx';
 
 function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
   const { t, lang } = useI18n();
@@ -33,6 +34,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
           setQuery(sessionMode === 'inactivity' ? rest : { ...rest, sessionMode });
         }}
       />
+      <SessionOptions query={query} setQuery={setQuery} />
     </fieldset>
   );
 }

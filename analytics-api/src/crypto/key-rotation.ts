@@ -18,9 +18,26 @@ import { protectValue, reprotectValue } from './sensitive-value.ts';
 export const ROTATED_TABLES = ['events', 'profile_ops', 'profiles'] as const;
 export type RotatedTable = (typeof ROTATED_TABLES)[number];
 
-/** Old -> new values per mutation are bound parameters in the request URL; keep them well below 1 MiB. */
-const BATCH_PARAM_CHARS = 200_000;
-const DEFAULT_BATCH_ROWS = 2_000;
+/**
+ * Old -> new values per mutation are two bound Array(String) parameters. ClickHouse parses each
+ * as a literal under max_query_size (256 KiB by default), and both travel in the request URL
+ * (1 MiB), so a batch stops when either array's literal nears 230 KB.
+ */
+const BATCH_LITERAL_BYTES = 230_000;
+const CLUSTER_NAME = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * The table a mutation rewrites: itself on one node; on a cluster the sharded tables' local
+ * tables ON CLUSTER (their Distributed tables hold no data), and the fully replicated profiles
+ * table ON CLUSTER. Reads always go through the table itself.
+ */
+export function rotationUpdateTarget(table: RotatedTable, cluster = ''): string {
+  if (!cluster) return table;
+  if (!CLUSTER_NAME.test(cluster))
+    throw new Error(`key rotation: cluster name ${JSON.stringify(cluster)} must match ${CLUSTER_NAME}`);
+  return `${table === 'profiles' ? table : `${table}_local`} ON CLUSTER ${cluster}`;
+}
+const DEFAULT_BATCH_ROWS = 5_000;
 const SEP = '\u0000';
 
 export interface RotationProgress {
@@ -95,11 +112,12 @@ async function rotateBatch(
   table: RotatedTable,
   appId: string,
   fields: ReadonlyMap<string, SensitiveKind>,
-  batchRows: number,
+  batch: { readonly rows: number; readonly cluster: string },
 ): Promise<number> {
+  const { cluster } = batch;
   const names = [...fields.keys()];
   const current = currentFormPattern(keyring);
-  const params = { app: appId, fields: names, current, limit: batchRows };
+  const params = { app: appId, fields: names, current, limit: batch.rows };
   const selected = await clickhouse.query({
     query: `SELECT
         mapFilter((k, v) -> has({fields:Array(String)}, k) AND v != '' AND NOT match(v, {current:String}), props) AS text,
@@ -110,10 +128,12 @@ async function rotateBatch(
   });
   const rows = await selected.json<{ text: Record<string, string>; number: Record<string, string> }>();
   const rewrite = new Map<string, string>();
-  let chars = 0;
-  for (const row of rows) {
-    if (chars > BATCH_PARAM_CHARS) break;
+  let fromBytes = 0;
+  let toBytes = 0;
+  // A row cut off half-way keeps its other values for the next batch (it still needs work).
+  fill: for (const row of rows) {
     for (const [field, value] of [...Object.entries(row.text), ...Object.entries(row.number)]) {
+      if (Math.max(fromBytes, toBytes) > BATCH_LITERAL_BYTES - 2 * Buffer.byteLength(value) - 300) break fill;
       const key = `${field}${SEP}${value}`;
       if (rewrite.has(key)) continue;
       const slot = { appId, field, kind: fields.get(field)! };
@@ -121,7 +141,9 @@ async function rotateBatch(
       const next =
         field in row.number ? protectValue(keyring, slot, value) : reprotectValue(keyring, slot, value);
       rewrite.set(key, next);
-      chars += key.length + next.length;
+      // Quotes, comma and escapes (the NUL separator is written as \0) around each element.
+      fromBytes += Buffer.byteLength(key) + 5;
+      toBytes += Buffer.byteLength(next) + 5;
     }
   }
   if (rewrite.size === 0) return 0;
@@ -129,7 +151,7 @@ async function rotateBatch(
   const to = [...rewrite.values()];
   const keyed = "arrayMap((k, v) -> concat(k, '\\0', v)";
   await clickhouse.command({
-    query: `ALTER TABLE ${table} UPDATE
+    query: `ALTER TABLE ${rotationUpdateTarget(table, cluster)} UPDATE
         props = mapUpdate(
           mapApply((k, v) -> (k, transform(concat(k, '\\0', v), {from:Array(String)}, {to:Array(String)}, v)), props),
           mapApply((k, v) -> (k, transform(concat(k, '\\0', toString(v)), {from:Array(String)}, {to:Array(String)}, toString(v))),
@@ -152,7 +174,7 @@ async function rotateBatch(
 export async function rotateSensitiveValues(
   deps: { clickhouse: ClickHouseClient; pool: Pool; keyring: Keyring },
   onProgress: (progress: RotationProgress) => void = () => undefined,
-  options: { batchRows?: number } = {},
+  options: { batchRows?: number; cluster?: string } = {},
 ): Promise<RotationResult[]> {
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const results: RotationResult[] = [];
@@ -165,7 +187,10 @@ export async function rotateSensitiveValues(
       if (rowsToDo > 0) {
         let left = rowsToDo;
         for (;;) {
-          const done = await rotateBatch(deps.clickhouse, deps.keyring, table, appId, fields, batchRows);
+          const done = await rotateBatch(deps.clickhouse, deps.keyring, table, appId, fields, {
+            rows: batchRows,
+            cluster: options.cluster ?? '',
+          });
           if (done === 0) break;
           valuesDone += done;
           onProgress({ appId, table, rowsToDo, valuesDone, finished: false });

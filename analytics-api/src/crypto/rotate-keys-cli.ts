@@ -22,11 +22,16 @@ try {
   say(
     `active key: ${keyring.activeKeyId}; keys configured: ${config.secretKeys.map((k) => k.id).join(', ')}`,
   );
-  const results = await rotateSensitiveValues({ clickhouse, pool: metadata.pool, keyring }, (p) => {
-    if (p.rowsToDo === 0) say(`${p.appId} ${p.table}: nothing to do`);
-    else if (p.finished) say(`${p.appId} ${p.table}: done, ${p.valuesDone} values re-encrypted`);
-    else say(`${p.appId} ${p.table}: ${p.valuesDone} values re-encrypted (${p.rowsToDo} rows needed it)`);
-  });
+  const results = await rotateSensitiveValues(
+    { clickhouse, pool: metadata.pool, keyring },
+    (p) => {
+      if (p.rowsToDo === 0) say(`${p.appId} ${p.table}: nothing to do`);
+      else if (p.finished) say(`${p.appId} ${p.table}: done, ${p.valuesDone} values re-encrypted`);
+      else say(`${p.appId} ${p.table}: ${p.valuesDone} values re-encrypted (${p.rowsToDo} rows needed it)`);
+    },
+    // CLICKHOUSE_CLUSTER: rewrite the local tables on every node.
+    { cluster: config.clickhouse.cluster ?? '' },
+  );
   await writeAudit(metadata.pool, {
     actor: { kind: 'system', id: 'rotate-keys', name: `cli:${userInfo().username}`, orgPath: '' },
     ip: '',

@@ -1,5 +1,6 @@
-// Retention on a ClickHouse cluster (CLICKHOUSE_CLUSTER): the TTL and the "apply now" deletes go
-// to every node's replicated local tables with ON CLUSTER, never to the Distributed tables. No
+// Retention and key rotation on a ClickHouse cluster (CLICKHOUSE_CLUSTER): the TTL, the "apply
+// now" deletes and the rotation job's rewrites go to every node's replicated local tables with
+// ON CLUSTER, never to the Distributed tables. No
 // cluster can run here, so the statements are checked for what can be checked: they name the
 // local tables and the cluster, they parse in the real engine, and a cluster name that could
 // smuggle SQL is refused. The single-node path is covered by test/retention.
@@ -10,6 +11,7 @@ import { type ChdbServer, startChdbServer } from '@tally/infra/chdb-server';
 import { type ClickHouseClient, connectClickHouse } from '@tally/infra/clickhouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../src/config.ts';
+import { rotationUpdateTarget } from '../../src/crypto/key-rotation.ts';
 import { alterTarget, dataTable, retentionTtlExpression } from '../../src/retention/retention-ttl.ts';
 
 describe('retention on a cluster', () => {
@@ -35,10 +37,16 @@ describe('retention on a cluster', () => {
     const statements = [
       `${alterTarget('events', 'tally')} MODIFY TTL ${expression}`,
       `${alterTarget('profile_ops', 'tally')} DELETE WHERE app_id IN {apps:Array(String)}`,
+      // The key rotation job's rewrite (crypto/key-rotation.ts) goes the same way.
+      `ALTER TABLE ${rotationUpdateTarget('events', 'tally')} UPDATE props = props WHERE app_id = {app:String}`,
+      `ALTER TABLE ${rotationUpdateTarget('profiles', 'tally')} UPDATE props = props WHERE app_id = {app:String}`,
     ];
     expect(statements[0]).toMatch(/^ALTER TABLE events_local ON CLUSTER tally MODIFY TTL/);
     expect(statements[1]).toMatch(/^ALTER TABLE profile_ops_local ON CLUSTER tally DELETE/);
     expect(alterTarget('events', '')).toBe('ALTER TABLE events');
+    expect(statements[2]).toMatch(/^ALTER TABLE events_local ON CLUSTER tally UPDATE/);
+    expect(statements[3]).toMatch(/^ALTER TABLE profiles ON CLUSTER tally UPDATE/);
+    expect(rotationUpdateTarget('events')).toBe('events');
     expect(dataTable('events', 'tally')).toBe('events_local');
     for (const statement of statements) {
       const result = await client.query({

@@ -1,51 +1,27 @@
-// SQL of session analysis, ONE scan of the events:
+// SQL of session analysis, ONE scan of the events (plus a read of the screen events' names):
 // 1. events of the app/range (all, or the included + screen + counted names), person resolved,
-//    scoped, each as (t, is screen view, screen, is counted event, group key);
-// 2. per person -- or per (person, session id) -- at most MAX_EVENTS_PER_PERSON tuples
-//    (groupArray(cap), then sorted), so one person's state stays bounded however busy they are;
-//    arraySplit cuts sessions at gaps > timeout and at zone midnights (no self-join, no window);
-// 3. one row per session (start, duration, events, screens, entry and exit screen, counted events,
-//    group of its first event), aggregated with GROUPING SETS per period, group, entry and exit
-//    screen in the same query.
+//    scoped, each packed into one sortable UInt64 (event-key-sql.ts) -- and its group key with
+//    group-by;
+// 2. per person -- or per (person, session id) -- at most MAX_EVENTS_PER_PERSON keys
+//    (groupArray(cap), then sorted as numbers), so one person's state stays bounded however busy
+//    they are; cut into sessions with array functions (cut-sql.ts; no self-join, no window);
+// 3. one row per session (start, duration, events, screens, counted events, entry and exit screen
+//    ranks, group of its first event), aggregated with GROUPING SETS per period, group, entry and
+//    exit screen in the same query; ranks become names only on the few output rows.
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
 import { periodSql } from '../common/period-sql.ts';
-import { type PropertyRef, propertySql } from '../common/property-sql.ts';
 import { ANY_EVENT } from '../common/query-schema.ts';
-import { DEFAULT_SCREENS, MAX_EVENTS_PER_PERSON, type SessionQuery } from './schema.ts';
+import { sessionArraysSql } from './cut-sql.ts';
+import { eventKeySql, type ScreenColumns, screenColumns } from './event-key-sql.ts';
+import { MAX_EVENTS_PER_PERSON, type SessionQuery } from './schema.ts';
 
-/** Screen events with a property expression for the screen's name. */
-function screenColumns(ctx: AnalysisContext<SessionQuery>): {
-  names: string[];
-  isScreen: string;
-  screen: string;
-} {
-  const { params, names } = ctx;
-  const given = ctx.query.screens;
-  const screens = (given ?? DEFAULT_SCREENS).map((s, i) => {
-    // Caller-named screens are checked against the catalog; the SDK defaults need not exist yet.
-    if (given) names.event(s.event, `screens[${i}].event`);
-    const ref: PropertyRef = given
-      ? names.property('event', s.property, `screens[${i}].property`)
-      : { source: 'event', name: s.property, type: 'string' };
-    return { event: s.event, text: propertySql(ref, params, 'e', ctx.timeZone).text };
-  });
-  const list = screens.map((s) => s.event);
-  const arms = screens.flatMap((s) => [`e.event = ${params.add(s.event, 'String')}`, s.text]);
-  return {
-    names: list,
-    isScreen: `toUInt8(e.event IN ${params.add(list, 'Array(String)')})`,
-    screen: `multiIf(${arms.join(', ')}, '')`,
-  };
-}
-
-/** Rows (person, st, dur, evs, scr, cnt, gkey, entry, exit): one per session. */
-function sessionsSql(ctx: AnalysisContext<SessionQuery>): string {
+/** Rows (person, st, dur, evs, scr, cnt, gkey, entryRank, exitRank): one per session. */
+function sessionsSql(ctx: AnalysisContext<SessionQuery>, screens: ScreenColumns): string {
   const q = ctx.query;
   const { params, names } = ctx;
-  const screens = screenColumns(ctx);
   let countCond = '0';
   let countName: string[] = [];
   if (q.countEvent) {
@@ -57,43 +33,40 @@ function sessionsSql(ctx: AnalysisContext<SessionQuery>): string {
   }
   const include = q.includeEvents?.map((n, i) => names.event(n, `includeEvents[${i}]`));
   const bySessionId = q.sessionMode === 'session_id';
+  const grouped = (q.groupBy?.length ?? 0) > 0;
   const source = eventSourceSql(ctx, {
     events: include ? [...include, ...screens.names, ...countName] : 'any',
     where: bySessionId ? ["e.session_id != ''"] : [],
     columns: {
-      isScreen: screens.isScreen,
-      scr: screens.screen,
-      isCount: `toUInt8(${countCond})`,
-      gkey: groupKeySql(ctx),
-      skey: bySessionId ? 'e.session_id' : "''",
-      day: 'toDate(e.time, {tz:String})',
+      k: eventKeySql(ctx, screens, `toUInt8(${countCond})`),
+      ...(grouped ? { gkey: groupKeySql(ctx) } : {}),
+      ...(bySessionId ? { skey: 'e.session_id' } : {}),
     },
   });
   const cap = Number(MAX_EVENTS_PER_PERSON);
-  const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
-  // A new session where the gap to the previous event exceeds the timeout or the zone's day
-  // changes; gaps and day changes come from arrayDifference, so no lambda captures the whole
-  // array (which ClickHouse would copy per element).
-  const split = bySessionId
-    ? '[seq]'
-    : `arraySplit((x, gap, dayChange) -> gap > ${timeoutMs} OR dayChange != 0, seq,
-         arrayDifference(arrayMap(x -> x.1, seq)), arrayDifference(arrayMap(x -> toInt32(x.2), seq)))`;
-  // seq: (t, day, is screen, screen, is counted, group) in time order. groupArray(cap) bounds the
-  // state per person; arraySort afterwards is far cheaper than groupArraySorted on many groups.
+  const startMs = params.add(ctx.range.startMs, 'Int64');
+  // Group keys sorted by (event key, group key): aligned with the sorted keys, and among events
+  // of one instant and kind the smallest group key comes first, as in the documented order.
+  const groupKeys = grouped
+    ? `, arraySort((g, k) -> (k, g), groupArray(${cap})(gkey), groupArray(${cap})(k)) AS gks`
+    : '';
+  const arrays = sessionArraysSql({
+    timeoutMs: bySessionId ? null : params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64'),
+    startMs,
+    groupKeys: grouped ? 'gks' : null,
+  });
   return `
-    SELECT person, s[1].1 AS st, s[-1].1 - s[1].1 AS dur, length(s) AS evs,
-           arrayFilter(x -> x.3 = 1, s) AS views, length(views) AS scr,
-           arrayCount(x -> x.5 = 1, s) AS cnt, s[1].6 AS gkey,
-           if(scr > 0, views[1].4, NULL) AS entry, if(scr > 0, views[-1].4, NULL) AS exit
+    SELECT person, st + ${startMs} AS st, dur, evs, scr, cnt, ${grouped ? 'gkey' : "'' AS gkey"}, entryRank, exitRank
     FROM (
-      SELECT person, ${split} AS sessions
+      SELECT ${arrays}
       FROM (
-        SELECT person, skey, arraySort(groupArray(${cap})((t, day, isScreen, scr, isCount, gkey))) AS seq
+        SELECT person, arraySort(groupArray(${cap})(k)) AS ks${groupKeys}
         FROM (${source})
-        GROUP BY person, skey
+        GROUP BY person${bySessionId ? ', skey' : ''}
       )
     )
-    ARRAY JOIN sessions AS s`;
+    ARRAY JOIN sts AS st, durs AS dur, evss AS evs, scrs AS scr, cnts AS cnt, entries AS entryRank,
+               exits AS exitRank${grouped ? ', gkss AS gkey' : ''}`;
 }
 
 export interface SessionSql {
@@ -103,22 +76,26 @@ export interface SessionSql {
 }
 
 export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
-  const sessions = sessionsSql(ctx);
+  const screens = screenColumns(ctx);
+  const sessions = sessionsSql(ctx, screens);
   const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
   const topGroups = grouped
-    ? `SELECT gkey FROM (${sessions}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
+    ? `${screens.dictionary}
+       SELECT gkey FROM (${sessions}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
   // The full sets even without group-by (gkey is then constant): one shape of rows to read.
-  const sets = '(gkey, period), (gkey), (period), (), (entry), (exit)';
-  const main = (topKeys: readonly string[]) => `
-    SELECT gkey, period, entry, exit, count() AS sessions, uniqExact(person) AS users,
+  const sets = '(gkey, period), (gkey), (period), (), (entryRank), (exitRank)';
+  const name = (rank: string) => `if(${rank} = 0, NULL, screenNames[${rank}])`;
+  const main = (topKeys: readonly string[]) => `${screens.dictionary}
+    SELECT gkey, period, ${name('entryRank')} AS entry, ${name('exitRank')} AS exit,
+           count() AS sessions, uniqExact(person) AS users,
            avg(dur) AS avgDur, quantileExactLow(0.5)(dur) AS medDur, sum(evs) AS events,
            sum(scr) AS screens, countIf(scr <= 1) AS bounces, sum(cnt) AS counted,
-           countIf(cnt > 0) AS withCounted, grouping(gkey, period, entry, exit) AS grp
+           countIf(cnt > 0) AS withCounted, grouping(gkey, period, entryRank, exitRank) AS grp
     FROM (
       SELECT person, ${keepTopGroupsSql(ctx, 'gkey', topKeys)} AS gkey,
              ${periodSql(ctx, 'fromUnixTimestamp64Milli(st)')} AS period,
-             entry, exit, dur, evs, scr, cnt
+             entryRank, exitRank, dur, evs, scr, cnt
       FROM (${sessions})
     )
     GROUP BY GROUPING SETS (${sets})`;

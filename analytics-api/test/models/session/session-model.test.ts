@@ -128,6 +128,57 @@ describe('session scenarios', () => {
     expect(short.overall.total.sessions).toBe(4);
   });
 
+  it('orders events of one instant non-screen first, then by screen name, then not counted first, then by group', async () => {
+    const at = (hhmm: string) => `2026-03-02T${hhmm}:00Z`;
+    const data: Dataset = {
+      events: [
+        // Customer 1: two screens at 09:00 Shanghai, inserted out of name order; two at 09:10.
+        screen(1, at('01:00'), 'Transfer'),
+        screen(1, at('01:00'), 'Home'),
+        ev(1, 'transfer', at('01:05')),
+        screen(1, at('01:10'), 'Login'),
+        screen(1, at('01:10'), 'Account'),
+        // Customer 2: a screen view and a click at one instant: the click comes first.
+        ev(2, '$AppViewScreen', at('02:00'), { props: { $screen_name: 'Home', plan: 'b' } }),
+        ev(2, 'click', at('02:00'), { props: { plan: 'a' } }),
+        // Customer 3: a counted transfer after the clicks of the same instant; clicks by plan.
+        ev(3, 'transfer', at('03:00'), { props: { plan: 'a' } }),
+        ev(3, 'click', at('03:00'), { props: { plan: 'c' } }),
+        ev(3, 'click', at('03:00'), { props: { plan: 'b' } }),
+      ],
+      overrides: [],
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const r = await stack.analyse<SessionResult>('session', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      granularity: 'total',
+      countEvent: { event: 'transfer' },
+      groupBy: [{ property: 'plan' }],
+    });
+    // Entry of customer 1: Home (before Transfer); exit: Login (after Account).
+    expect(r.entryScreens).toEqual([{ screen: 'Home', sessions: 2 }]);
+    expect(r.exitScreens).toEqual([
+      { screen: 'Home', sessions: 1 },
+      { screen: 'Login', sessions: 1 },
+    ]);
+    // Groups from the first events: customer 1's Home view (no plan), customer 2's click (a),
+    // customer 3's click with plan b (uncounted before counted, then b before c).
+    expect(r.groups.map((g) => [g.group, g.total.sessions, g.total.eventsPerSession])).toEqual([
+      [[null], 1, 5],
+      [['a'], 1, 2],
+      [['b'], 1, 3],
+    ]);
+    expect(r.overall.total).toMatchObject({
+      sessions: 3,
+      bounces: 2,
+      countEventTotal: 2,
+      sessionsWithCountEvent: 2,
+    });
+  });
+
   it('groups sessions by the value on their first event and restricts a bank analyst to their bank', async () => {
     const data: Dataset = {
       events: [

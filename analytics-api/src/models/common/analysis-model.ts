@@ -13,6 +13,12 @@ export interface AnalysisModel<S extends TObject = TObject, R extends object = o
   readonly resultSchema: TSchema;
   /** Default analysis.run; models that list customers (detail rows) need analysis.export. */
   readonly permission?: 'analysis.run' | 'analysis.export';
+  /**
+   * A stronger permission some queries of the model need (e.g. path `listUsers` lists customers:
+   * analysis.export). Checked by the runner after validation, since the route's permission is
+   * checked before the body is read.
+   */
+  readonly permissionFor?: (query: never) => 'analysis.export' | undefined;
   run(ctx: AnalysisContext<Static<S> & AnalysisQueryBase>): Promise<R>;
 }
 

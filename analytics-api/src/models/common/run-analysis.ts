@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { knownNames } from '../../catalog/known-names.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { maskRows } from '../../masking/mask-row.ts';
 import { loadSensitiveFields } from '../../masking/sensitive-fields.ts';
 import { applySensitiveQueryPolicy } from '../../masking/sensitive-query-policy.ts';
 import { createAnalysisContext } from './analysis-context.ts';
@@ -31,6 +32,13 @@ export async function runAnalysis(
   body: AnalysisQueryBase,
 ): Promise<object & { meta: ResultMeta }> {
   const started = performance.now();
+  const needed = (model.permissionFor as ((query: AnalysisQueryBase) => string | undefined) | undefined)?.(
+    body,
+  );
+  if (needed && !request.principal.permissions.has(needed as 'analysis.export')) {
+    await request.audit('access.denied', { reason: 'permission', permission: needed, url: request.url });
+    throw new ApiError('PERMISSION_DENIED', `this query needs the "${needed}" permission`);
+  }
   const timeZone = body.timeZone ?? DEFAULT_TIME_ZONE;
   // Sensitive properties are stored encrypted: equality filters become keyed-hash matches, other
   // uses are refused (masking/sensitive-query-policy.ts), before the cache key and the audit.
@@ -50,9 +58,22 @@ export async function runAnalysis(
   // "Cache-Control: no-cache" (the console's refresh button, benchmarks) recomputes and re-caches.
   const bypass = /\bno-cache\b/.test(String(request.headers['cache-control'] ?? ''));
   const hit = bypass ? undefined : resultCache.get(key);
+  // Detail rows (`persons`: funnel/persons) leave masked like every other output; the cache keeps
+  // them as computed, so each caller gets them masked for their own permissions.
+  const masked = async (result: object): Promise<object> => {
+    const persons = (result as { persons?: unknown }).persons;
+    if (!Array.isArray(persons) || sensitive.size === 0) return result;
+    return {
+      ...result,
+      persons: await maskRows(request, persons as Record<string, unknown>[], sensitive, {
+        purpose: 'analysis.detail',
+        context: query.appId,
+      }),
+    };
+  };
   if (hit) {
     await request.audit('analysis.run', { model: model.name, query, cached: true });
-    return { ...hit, meta: meta(true) };
+    return { ...(await masked(hit)), meta: meta(true) };
   }
   let rowsRead = 0;
   const execute = async <T>(sql: string, params: Record<string, unknown>): Promise<T[]> => {
@@ -100,5 +121,5 @@ export async function runAnalysis(
   }
   resultCache.set(key, result);
   await request.audit('analysis.run', { model: model.name, query, cached: false, rows: rowsRead });
-  return { ...result, meta: meta(false) };
+  return { ...(await masked(result)), meta: meta(false) };
 }

@@ -8,5 +8,7 @@ export const pathModel: AnalysisModel<typeof PathQuerySchema> = {
   summary: 'Path analysis: Sankey nodes and links of the event sequences in customer sessions',
   querySchema: PathQuerySchema,
   resultSchema: PathResultSchema,
+  // Listing the customers behind a node is a detail export, as for funnel/persons.
+  permissionFor: (query: { listUsers?: unknown }) => (query.listUsers ? 'analysis.export' : undefined),
   run: runPath,
 };

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/../.."
 say() { echo "[setup] $*"; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
-packages=(mariadb-server librdkafka-dev gcc libc6-dev chromium)
+# fonts-wqy-microhei: a CJK font, so the console (zh-CN first) renders Chinese in browser-test screenshots.
+packages=(mariadb-server librdkafka-dev gcc libc6-dev chromium fonts-wqy-microhei)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -4,6 +4,8 @@
 // the start / end positions. Entry and exit screens come from a backward / forward fill of the
 // screen ranks, so no per-session sub-array is ever built. No lambda captures an array (ClickHouse
 // would copy it per element); every lambda walks its arrays side by side.
+import type { TimeRange } from '../common/time-range.ts';
+import { dayIndexSql } from './day-index-sql.ts';
 import { KEY_PARTS } from './event-key-sql.ts';
 
 export interface CutOptions {
@@ -11,6 +13,8 @@ export interface CutOptions {
   readonly timeoutMs: string | null;
   /** The range start (ms) the keys' times count from, as a bound parameter. */
   readonly startMs: string;
+  /** The query's range (its days cut inactivity sessions). */
+  readonly range: TimeRange;
   /** Name of the sorted group-key array aligned with `ks`, or null without group-by. */
   readonly groupKeys: string | null;
 }
@@ -27,7 +31,7 @@ export function sessionArraysSql(o: CutOptions): string {
   const starts =
     o.timeoutMs === null
       ? 'arrayMap(i -> i = 1, arrayEnumerate(ts)) AS newF'
-      : `arrayMap(t -> toRelativeDayNum(fromUnixTimestamp64Milli(t + ${o.startMs}), {tz:String}), ts) AS days,
+      : `arrayMap(t -> ${dayIndexSql(o.range, 't', o.startMs)}, ts) AS days,
          arrayMap((i, gap, d, pd) -> i = 1 OR gap > ${o.timeoutMs} OR d != pd,
                   arrayEnumerate(ts), arrayDifference(ts), days, arrayPushFront(arrayPopBack(days), 0)) AS newF`;
   // Screen views (events counted) per session: the running count at its end minus the running

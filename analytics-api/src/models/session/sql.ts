@@ -53,6 +53,7 @@ function sessionsSql(ctx: AnalysisContext<SessionQuery>, screens: ScreenColumns)
   const arrays = sessionArraysSql({
     timeoutMs: bySessionId ? null : params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64'),
     startMs,
+    range: ctx.range,
     groupKeys: grouped ? 'gks' : null,
   });
   return `

@@ -128,6 +128,31 @@ describe('session scenarios', () => {
     expect(short.overall.total.sessions).toBe(4);
   });
 
+  it('cuts at midnight in a zone whose days change length inside the range (New York, DST on 2026-03-08)', async () => {
+    const data: Dataset = {
+      events: [
+        // 23:50 on the 23-hour 8 March (EDT) and 00:05 on 9 March: 15 minutes, two days.
+        ev(1, 'view', '2026-03-09T03:50:00Z'),
+        ev(1, 'view', '2026-03-09T04:05:00Z'),
+        // 23:50 and 23:59 on 7 March (EST): one session.
+        ev(2, 'view', '2026-03-08T04:50:00Z'),
+        ev(2, 'view', '2026-03-08T04:59:00Z'),
+      ],
+      overrides: [],
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const r = await stack.analyse<SessionResult>('session', {
+      appId,
+      from: '2026-03-07',
+      to: '2026-03-09',
+      timeZone: 'America/New_York',
+    });
+    expect(r.periods).toEqual(['2026-03-07', '2026-03-08', '2026-03-09']);
+    expect(r.overall.byPeriod.map((s) => s.sessions)).toEqual([1, 1, 1]);
+    expect(r.overall.total).toMatchObject({ sessions: 3, users: 2, avgDurationSeconds: 180 });
+  });
+
   it('orders events of one instant non-screen first, then by screen name, then not counted first, then by group', async () => {
     const at = (hhmm: string) => `2026-03-02T${hhmm}:00Z`;
     const data: Dataset = {

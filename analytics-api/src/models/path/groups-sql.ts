@@ -1,7 +1,9 @@
 // Path group-by: the per-session paths (with their group key) summed into (group, level, node,
 // next) rows with person bitmaps -- one small table -- over which window functions rank the groups
-// by sessions (top N + "$others"), and the nodes per level twice: over all paths (the overall
-// diagram) and within each kept group. Every row is then emitted once per diagram (ARRAY JOIN
+// by sessions (top N + "$others") and merges the rows of the groups outside the top into "$others"
+// (many groups, e.g. 110 banks, would otherwise carry ~10x the rows into every later step: measured
+// -0.5 s of CPU of 1.6 s at 2x10^6 events), then ranks the nodes per level twice: over all paths
+// (the overall diagram) and within each kept group. Every row is then emitted once per diagram (ARRAY JOIN
 // [0, 1]) so one GROUPING SETS pass gives links, nodes and customers of the overall diagram and of
 // every group. Never reads events itself; values are bound parameters.
 
@@ -44,24 +46,29 @@ function mappedSql(ctx: AnalysisContext<PathQuery>, paths: string): string {
                sum(sessions) OVER (PARTITION BY g, level, node) AS gnw,
                sum(sessions) OVER (PARTITION BY g, level, next) AS gxw
         FROM (
-          SELECT *, if(group_rank <= ${topGroups}, gkey, ${others}) AS g
+          SELECT g, level, node, next, sum(sessions) AS sessions, sum(ended) AS ended,
+                 groupBitmapMergeState(users) AS users
           FROM (
-            SELECT *, dense_rank() OVER (ORDER BY group_sessions DESC, gkey ASC) AS group_rank
+            SELECT *, if(group_rank <= ${topGroups}, gkey, ${others}) AS g
             FROM (
-              SELECT *, sum(if(level = 1, sessions, 0)) OVER (PARTITION BY gkey) AS group_sessions
+              SELECT *, dense_rank() OVER (ORDER BY group_sessions DESC, gkey ASC) AS group_rank
               FROM (
-                SELECT gkey, level, node, next, count() AS sessions, countIf(len = level) AS ended,
-                       groupBitmapState(person) AS users
+                SELECT *, sum(if(level = 1, sessions, 0)) OVER (PARTITION BY gkey) AS group_sessions
                 FROM (
-                  SELECT person, gkey, length(path) AS len, level, path[level] AS node,
-                         if(level < ${depth} AND level < len, path[level + 1], '') AS next
-                  FROM (${paths})
-                  ARRAY JOIN arrayEnumerate(arraySlice(path, 1, ${depth})) AS level
+                  SELECT gkey, level, node, next, count() AS sessions, countIf(len = level) AS ended,
+                         groupBitmapState(person) AS users
+                  FROM (
+                    SELECT person, gkey, length(path) AS len, level, path[level] AS node,
+                           if(level < ${depth} AND level < len, path[level + 1], '') AS next
+                    FROM (${paths})
+                    ARRAY JOIN arrayEnumerate(arraySlice(path, 1, ${depth})) AS level
+                  )
+                  GROUP BY gkey, level, node, next
                 )
-                GROUP BY gkey, level, node, next
               )
             )
           )
+          GROUP BY g, level, node, next
         )
       )
     )

@@ -79,6 +79,26 @@ export function protectValue(keyring: Keyring, slot: SensitiveSlot, plaintext: s
 }
 
 /**
+ * An identity value (ID-Mapping, `person_identities`) in identifier form whatever its kind: the
+ * keyed hash is the lookup key there, so it must be deterministic even for a name; the
+ * ciphertext is bound like the property of the same name, so output masking reveals it alike.
+ */
+export function protectIdentifier(keyring: Keyring, slot: SensitiveSlot, plaintext: string): string {
+  if (isProtected(plaintext)) return plaintext;
+  return `${identifierPrefix(keyring, slot.kind, plaintext)}${encryptField(keyring, plaintext, context(slot))}`;
+}
+
+/**
+ * The lookup key of an identity value: `hid:v1:<key id>:<hash>` for the identifier form (the
+ * same for every encryption of one value), the value itself otherwise.
+ */
+export function identifierKeyOf(stored: string): string {
+  if (!stored.startsWith(IDENTIFIER_PREFIX)) return stored;
+  const at = stored.indexOf(`:${ENCRYPTED_PREFIX}`, IDENTIFIER_PREFIX.length);
+  return at < 0 ? stored.replace(/:$/, '') : stored.slice(0, at);
+}
+
+/**
  * The plaintext of a stored value. A value stored before its field was marked sensitive is
  * returned as it is (the rotation job protects those). Throws FieldDecryptError when the value
  * does not authenticate or its key was removed.

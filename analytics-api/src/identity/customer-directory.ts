@@ -44,6 +44,7 @@ export async function findPerson(pool: Pool, appId: string, key: CustomerKey): P
     );
     personId = rows[0] ? Number(rows[0].id) : undefined;
   } else {
+    // The caller's route turns a value of a marked type into its keyed hash (lookupKey).
     const [rows] = await pool.query<RowDataPacket[]>(
       'SELECT person_id FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ?',
       [appId, key.idType, key.idValue],
@@ -79,18 +80,21 @@ export async function devicesOfPerson(
   }));
 }
 
-/** Identities bound to the person, type -> value. */
+/**
+ * Identities bound to the person, type -> value; a marked type's value in its protected form
+ * (hash + ciphertext), which output masking reveals and masks like the property of that name.
+ */
 export async function identitiesOf(
   pool: Pool,
   appId: string,
   personId: number,
 ): Promise<Record<string, string>> {
   const [rows] = await pool.query<RowDataPacket[]>(
-    'SELECT id_type, id_value FROM person_identities WHERE app_id = ? AND person_id = ? ORDER BY id_type',
+    'SELECT id_type, id_value, sealed_value FROM person_identities WHERE app_id = ? AND person_id = ? ORDER BY id_type',
     [appId, personId],
   );
   const out: Record<string, string> = Object.create(null);
-  for (const r of rows) out[String(r.id_type)] = String(r.id_value);
+  for (const r of rows) out[String(r.id_type)] = String(r.sealed_value ?? r.id_value);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // workers resolving the same customer at once converge on one person and one first login
 // without locks or retries. Never merges two customers.
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { identifierKeyOf } from '../crypto/sensitive-value.ts';
 
 export type PersonKind = 'customer' | 'device';
 
@@ -95,7 +96,11 @@ export function createPersonStore(pool: Pool) {
     return { inForce: result, previous };
   }
 
-  /** Binds identities to a customer; a value already bound to someone else stays theirs. */
+  /**
+   * Binds identities to a customer; a value already bound to someone else stays theirs. A value
+   * in identifier form (a marked type, crypto/identity-protector.ts) is keyed by its hash and
+   * keeps its ciphertext in sealed_value; other values are keyed by themselves.
+   */
   async function bindIdentities(
     appId: string,
     personId: number,
@@ -103,30 +108,35 @@ export function createPersonStore(pool: Pool) {
   ): Promise<string[]> {
     const refused: string[] = [];
     for (const [type, value] of Object.entries(identities)) {
+      const key = identifierKeyOf(value);
       await pool.query(
-        'INSERT IGNORE INTO person_identities (app_id, id_type, id_value, person_id) VALUES (?, ?, ?, ?)',
-        [appId, type, value, personId],
+        'INSERT IGNORE INTO person_identities (app_id, id_type, id_value, sealed_value, person_id) VALUES (?, ?, ?, ?, ?)',
+        [appId, type, key, key === value ? null : value, personId],
       );
       const [rows] = await pool.query<RowDataPacket[]>(
         'SELECT person_id FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ?',
-        [appId, type, value],
+        [appId, type, key],
       );
       if (Number(rows[0]?.person_id) !== personId) refused.push(type);
     }
     return refused;
   }
 
+  /** Removes the person's bindings of these values; returns how many were bound. */
   async function unbindIdentities(
     appId: string,
     personId: number,
     identities: Record<string, string>,
-  ): Promise<void> {
+  ): Promise<number> {
+    let removed = 0;
     for (const [type, value] of Object.entries(identities)) {
-      await pool.query(
+      const [result] = await pool.query<ResultSetHeader>(
         'DELETE FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ? AND person_id = ?',
-        [appId, type, value, personId],
+        [appId, type, identifierKeyOf(value), personId],
       );
+      removed += result.affectedRows;
     }
+    return removed;
   }
 
   return { ensurePersons, recordLogins, bindIdentities, unbindIdentities };

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { getApp } from '../apps/app-store.ts';
 import { hashIdentifier } from '../crypto/identifier-hash.ts';
+import { identityLookupKey, protectIdentities } from '../crypto/identity-protector.ts';
 import { createPropertyProtector } from '../crypto/property-protector.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { maskRows } from '../masking/mask-row.ts';
@@ -90,7 +91,16 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
         : q.distinctId
           ? { distinctId: q.distinctId }
           : q.idType && q.idValue
-            ? { idType: q.idType, idValue: q.idValue }
+            ? {
+                idType: q.idType,
+                // A marked type is stored as its keyed hash: look up by the hash of the value.
+                idValue: identityLookupKey(
+                  app.keyring,
+                  await loadSensitiveFields(pool, q.appId),
+                  q.idType,
+                  q.idValue,
+                ),
+              }
             : null;
       if (!key)
         throw new ApiError(
@@ -190,13 +200,19 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
     { additionalProperties: false },
   );
 
+  /** The identity as stored: keyed hash + ciphertext when its type is marked sensitive. */
+  async function identityOf(b: { appId: string; idType: string; idValue: string }) {
+    const sensitive = await loadSensitiveFields(pool, b.appId);
+    return protectIdentities(app.keyring, sensitive, b.appId, { [b.idType]: b.idValue });
+  }
+
   app.post(
     '/identities/bind',
     { config: { permission: 'identity.manage' }, schema: { body: BindBody } },
     async (request) => {
       const b = request.body;
       const { person } = await customerInScope(request, b.appId, { loginId: b.loginId });
-      const refused = await store.bindIdentities(b.appId, person.personId, { [b.idType]: b.idValue });
+      const refused = await store.bindIdentities(b.appId, person.personId, await identityOf(b));
       if (refused.length > 0) throw new ApiError('IDENTITY_TAKEN', undefined, 'idValue');
       await request.audit('identity.bind', {
         appId: b.appId,
@@ -213,14 +229,13 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const b = request.body;
       const { person } = await customerInScope(request, b.appId, { loginId: b.loginId });
-      const before = await identitiesOf(pool, b.appId, person.personId);
-      await store.unbindIdentities(b.appId, person.personId, { [b.idType]: b.idValue });
+      const removed = await store.unbindIdentities(b.appId, person.personId, await identityOf(b));
       await request.audit('identity.unbind', {
         appId: b.appId,
         idType: b.idType,
         customerKeyHash: keyHash(b.appId, person),
       });
-      return { unbound: before[b.idType] === b.idValue };
+      return { unbound: removed > 0 };
     },
   );
 
@@ -242,7 +257,7 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       await requireApp(request.query.appId);
       const summary = await importProfiles(
-        { pool, clickhouse: app.clickhouse, folder, sensitive },
+        { pool, clickhouse: app.clickhouse, folder, sensitive, keyring: app.keyring },
         request.query.appId,
         request.body,
         request.orgScope,

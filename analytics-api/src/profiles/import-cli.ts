@@ -37,12 +37,10 @@ try {
   if (values.org && !org) throw new Error(`no org ${values.org}`);
   const scope = values.org ? await orgScopeForOrg(metadata, values.org) : { bankCodes: 'all' as const };
   const folder = createProfileFolder({ metadata, clickhouse });
-  const sensitive = createPropertyProtector({
-    pool: metadata.pool,
-    keyring: createKeyring(config.secretKeys, config.identifierKeyId),
-  });
+  const keyring = createKeyring(config.secretKeys, config.identifierKeyId);
+  const sensitive = createPropertyProtector({ pool: metadata.pool, keyring });
   const summary = await importProfiles(
-    { pool: metadata.pool, clickhouse, folder, sensitive },
+    { pool: metadata.pool, clickhouse, folder, sensitive, keyring },
     values.app,
     csv,
     scope,

@@ -1,11 +1,14 @@
 // Imports a profile CSV (profile-csv.ts) for one app, idempotently: each accepted line becomes a
 // profile_set operation whose uuid is derived from the app, the customer and the line's content,
 // so importing the same file twice stores and applies it once (the second run reports the lines
-// as unchanged). Lines for customers outside the caller's org scope are rejected, never written.
+// as unchanged). The derivation is keyed (HMAC with the identifier key): a line holds sensitive
+// values before they are encrypted, and an unkeyed hash of it would let anyone who reads the
+// stored uuid confirm a guessed phone number offline. Lines for customers outside the caller's org scope are rejected, never written.
 // Lines apply in file order (a customer listed twice ends with the later line's values).
-import { createHash } from 'node:crypto';
 import type { ClickHouseClient, ProfileOpRow } from '@tally/infra/clickhouse';
 import type { Pool } from 'mysql2/promise';
+import { hashIdentifier } from '../crypto/identifier-hash.ts';
+import type { Keyring } from '../crypto/keyring.ts';
 import type { PropertyProtector } from '../crypto/property-protector.ts';
 import { createPersonStore } from '../identity/person-store.ts';
 import type { OrgScope } from '../permissions/org-scope.ts';
@@ -32,13 +35,18 @@ export interface ImportDeps {
   readonly folder: ProfileFolder;
   /** Encrypts the app's sensitive fields before they are stored. */
   readonly sensitive: PropertyProtector;
+  /** Keys the row ids (identifier key), so a stored uuid reveals nothing about the line. */
+  readonly keyring: Keyring;
 }
 
 const MAX_LISTED = 1000;
 
-/** A UUID (version 5 layout) from the content, so the same line always gets the same one. */
-export function contentUuid(parts: readonly string[]): string {
-  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+/**
+ * A UUID (version 5 layout) from a keyed hash of the content, so the same line always gets the
+ * same one under the same identifier key, and nobody without the key can test a guess against it.
+ */
+export function contentUuid(keyring: Keyring, parts: readonly string[]): string {
+  const h = hashIdentifier(keyring, 'profile-import-row', parts.join('\u0000'));
   const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -94,7 +102,7 @@ export async function importProfiles(
           properties: l.properties,
           // File order within one import; the uuid, not the time, makes a re-import a no-op.
           time: now + index,
-          uuid: contentUuid(['profile-import', appId, l.customerId, content]),
+          uuid: contentUuid(deps.keyring, ['profile-import', appId, l.customerId, content]),
           bankCode: l.bankCode,
           branchCode: l.branchCode,
         },

@@ -6,8 +6,9 @@ import { type Cell, downloadCsv, toCsv } from './csv.ts';
 
 export interface Column {
   readonly header: string;
-  /** 'number' cells are formatted exactly in the locale; 'percent' are ratios; 'text' as is. */
-  readonly kind?: 'text' | 'number' | 'percent' | 'seconds';
+  /** 'number' cells are formatted exactly in the locale; 'percent' are ratios; 'change' signed
+   *  relative changes (+12.3%); 'text' as is. */
+  readonly kind?: 'text' | 'number' | 'percent' | 'seconds' | 'change';
 }
 
 export function DataTable({
@@ -28,6 +29,7 @@ export function DataTable({
     if (cell === null || cell === undefined) return '–';
     if (typeof cell !== 'number') return cell;
     if (kind === 'percent') return i18n.percent(cell);
+    if (kind === 'change') return i18n.change(cell);
     if (kind === 'seconds') return i18n.seconds(cell);
     return i18n.exact(cell);
   };

@@ -35,6 +35,12 @@ export function formatPercent(ratio: number | null | undefined, lang: Lang): str
   return `${(ratio * 100).toLocaleString(lang, { maximumFractionDigits: 1 })}%`;
 }
 
+/** A relative change with its sign (+12.3% / -4%): a rise must not read like a level. */
+export function formatChange(ratio: number | null | undefined, lang: Lang): string {
+  if (ratio === null || ratio === undefined || Number.isNaN(ratio)) return '–';
+  return `${ratio > 0 ? '+' : ''}${formatPercent(ratio, lang)}`;
+}
+
 export function formatSeconds(seconds: number | null | undefined, lang: Lang): string {
   if (seconds === null || seconds === undefined) return '–';
   const zh = lang === 'zh-CN';

@@ -2,6 +2,7 @@
 // the formatters bound to the current language.
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import {
+  formatChange,
   formatCompact,
   formatExact,
   formatInstant,
@@ -18,6 +19,8 @@ export interface I18n {
   compact(n: number | null | undefined): string;
   exact(n: number | null | undefined): string;
   percent(r: number | null | undefined): string;
+  /** A signed relative change, e.g. +12.3%. */
+  change(r: number | null | undefined): string;
   seconds(s: number | null | undefined): string;
   instant(iso: string): string;
 }
@@ -57,6 +60,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       compact: (n) => formatCompact(n, lang),
       exact: (n) => formatExact(n, lang),
       percent: (r) => formatPercent(r, lang),
+      change: (r) => formatChange(r, lang),
       seconds: (s) => formatSeconds(s, lang),
       instant: (iso) => formatInstant(iso, lang),
     };

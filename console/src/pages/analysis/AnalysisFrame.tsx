@@ -1,7 +1,8 @@
 // The frame of every analysis page: the query builder's common part (date range with presets,
 // granularity, comparison, filters, group-by, advanced JSON), running the query through React
-// Query (cancellable; a changed query aborts the stale one), the result with its explicit states,
-// and saving the analysis to a dashboard. The committed query is kept in the URL.
+// Query (cancellable; a changed query aborts the stale one) and, with a comparison period, the
+// same query over that period as a second run, the result with its explicit states, and saving
+// the analysis to a dashboard. The committed query (and comparison choice) is kept in the URL.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { analysisQuery } from '../../api/queries.ts';
@@ -16,7 +17,9 @@ import { PRESETS, resolveRange } from '../../components/time-range.ts';
 import { userTimeZone } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { COMPARISONS, type Comparison, readComparison } from './comparison.ts';
 import type { ModelView, Query } from './model-view.ts';
+import { PreviousPeriodState, usePreviousPeriod } from './previous-period.tsx';
 import { SavePanel } from './SavePanel.tsx';
 import { readUrlQuery, urlFor } from './url-query.ts';
 
@@ -34,6 +37,8 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
   // The committed query (what ran / runs) is the URL's; the draft is what the form edits.
   const committed: Query = fromUrl ?? fresh;
   const [draft, setDraft] = useState<Query>(committed);
+  const committedVs = readComparison(search);
+  const [draftVs, setDraftVs] = useState<Comparison | null>(committedVs);
   const [json, setJson] = useState<string | null>(null);
   const [preset, setPreset] = useState<TimePreset | 'custom'>(fromUrl ? 'custom' : 'last_30_days');
   const jsonId = useId();
@@ -56,12 +61,15 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
   }, [committed, scope.appId, scope.narrowTo]);
   const options = analysisQuery(model, body);
   const result = useQuery(options);
+  const common = { granularity: true, groupBy: true, filters: true, compare: false, ...view.common };
+  // Where the API compares by itself (event analysis) its option is used instead of a second run.
+  const previousPeriod = usePreviousPeriod(model, body, common.compare ? null : committedVs);
 
   const run = (next: Query) => {
     const { appId: _a, orgCode: _o, ...rest } = next;
     const q = { ...rest, appId: scope.appId, ...(scope.narrowTo ? { orgCode: scope.narrowTo } : {}) };
     setDraft(q);
-    navigate(urlFor(model, q));
+    navigate(urlFor(model, q, common.compare ? null : draftVs));
   };
   const setField = (key: string, value: unknown) => {
     const next = { ...draft };
@@ -69,7 +77,6 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
     else next[key] = value;
     setDraft(next);
   };
-  const common = { granularity: true, groupBy: true, filters: true, compare: false, ...view.common };
 
   return (
     <article className="analysis" aria-labelledby="analysis-title">
@@ -137,6 +144,18 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
               onChange={(g) => setField('granularity', g)}
             />
           )}
+          {!common.compare && (
+            <Choice
+              label={t('cmp.label')}
+              value={draftVs ?? 'none'}
+              testId="comparison"
+              options={[
+                ['none', t('cmp.none')] as const,
+                ...COMPARISONS.map((c) => [c, t(`cmp.${c}`)] as const),
+              ]}
+              onChange={(c) => setDraftVs(c === 'none' ? null : c)}
+            />
+          )}
           {common.compare && (
             <span className="field">
               <label>
@@ -196,6 +215,7 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
         </div>
       </form>
       <section aria-label={t('q.chart')} className="result" data-testid="result">
+        <PreviousPeriodState state={previousPeriod} />
         <QueryState
           query={result}
           queryKey={options.queryKey}
@@ -203,7 +223,7 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
         >
           {(data) => (
             <>
-              <view.Result query={body ?? committed} result={data} />
+              <view.Result query={body ?? committed} result={data} previous={previousPeriod.previous} />
               <p className="meta">
                 {t('q.duration')}{' '}
                 {String((data as { meta?: { durationMs?: number } }).meta?.durationMs ?? '–')} ms

@@ -5,15 +5,29 @@ import type { ReactNode } from 'react';
 
 export type Query = Record<string, unknown>;
 
+/** The same analysis over the comparison period (see comparison.ts), once it has answered. */
+export interface PreviousPeriod {
+  readonly result: unknown;
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface ModelView {
   /** Model-specific parts of a fresh query (the frame adds appId, dates, time zone). */
   defaults(): Query;
-  /** Which common controls apply (all true by default). */
+  /** Which common controls apply (all true by default). `compare` is the API's own previous-period
+   *  option (event analysis); without it the page offers a comparison period run as a second query. */
   readonly common?: { granularity?: boolean; groupBy?: boolean; filters?: boolean; compare?: boolean };
   /** Property sources the global filters may use (both by default). */
   readonly filterSources?: ReadonlyArray<'event' | 'user'>;
   Form?: (props: { query: Query; setQuery: (q: Query) => void }) => ReactNode;
-  /** compact: drawn on a dashboard card (secondary tables left out). */
-  Result: (props: { query: Query; result: unknown; compact?: boolean }) => ReactNode;
+  /** compact: drawn on a dashboard card (secondary tables left out); previous: the comparison
+   *  period's answer, when one is chosen and has arrived. */
+  Result: (props: {
+    query: Query;
+    result: unknown;
+    compact?: boolean;
+    previous?: PreviousPeriod;
+  }) => ReactNode;
   isEmpty?(result: unknown): boolean;
 }

@@ -1,5 +1,5 @@
 // The analysis query lives in the URL (?q=<JSON>), so a copied link reproduces the view: same
-// model, app, org node, dates and options. Anything unparsable is ignored, never executed.
+// model, app, org node, dates and options (and `&vs=`, the comparison period). Anything unparsable is ignored, never executed.
 import type { Query } from './model-view.ts';
 
 export function readUrlQuery(search: URLSearchParams): Query | null {
@@ -13,6 +13,9 @@ export function readUrlQuery(search: URLSearchParams): Query | null {
   }
 }
 
-export function urlFor(model: string, query: Query): string {
-  return `/analysis/${model}?${new URLSearchParams({ q: JSON.stringify(query) }).toString()}`;
+/** The page's address; `vs` is the comparison period choice (a console setting, not an API field). */
+export function urlFor(model: string, query: Query, vs?: string | null): string {
+  const params = new URLSearchParams({ q: JSON.stringify(query) });
+  if (vs) params.set('vs', vs);
+  return `/analysis/${model}?${params.toString()}`;
 }

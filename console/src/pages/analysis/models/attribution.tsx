@@ -3,12 +3,13 @@
 // a table of credited conversions per touchpoint and model, and the unattributed conversions.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AttributionResult } from '../../../../../analytics-api/src/models/attribution/schema.ts';
+import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { PALETTE } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 import { AttributionLink } from './attribution-link.tsx';
 
 const MODEL_NAMES: Record<string, [string, string]> = {
@@ -86,10 +87,12 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ query, result, previous }: { query: Query; result: unknown; previous?: PreviousPeriod }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const r = result as AttributionResult;
+  const p = previous?.result as AttributionResult | undefined;
+  const en = lang === 'en';
   const modelName = (m: string) => MODEL_NAMES[m]?.[lang === 'en' ? 1 : 0] ?? m;
   const tpName = (tp: AttributionResult['touchpoints'][number]) =>
     tp.splitValue ? `${tp.event}: ${tp.splitValue}` : tp.event;
@@ -107,6 +110,39 @@ function Result({ result }: { query: Query; result: unknown }) {
         {lang === 'en' ? 'attributed' : '有触点'} {i18n.exact(r.attributed.conversions)} ·{' '}
         {lang === 'en' ? 'no touchpoint in window' : '窗口内无触点'} {i18n.exact(r.unattributed.conversions)}
       </p>
+      {previous && p && (
+        <ComparisonTable
+          filename="attribution-comparison.csv"
+          currentRange={`${String(query.from)}~${String(query.to)}`}
+          previousRange={`${previous.from}~${previous.to}`}
+          figures={[
+            {
+              label: en ? 'Conversions' : '转化总数',
+              current: r.total.conversions,
+              previous: p.total.conversions,
+            },
+            {
+              label: en ? 'Attributed' : '有触点',
+              current: r.attributed.conversions,
+              previous: p.attributed.conversions,
+            },
+            {
+              label: en ? 'No touchpoint in window' : '窗口内无触点',
+              current: r.unattributed.conversions,
+              previous: p.unattributed.conversions,
+            },
+            ...(typeof query.valueProperty === 'string'
+              ? [
+                  {
+                    label: en ? 'Conversion value' : '转化价值',
+                    current: r.total.value,
+                    previous: p.total.value,
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
       <figure className="chart" aria-label={`${t('q.chart')}: ${t('model.attribution')}`}>
         <ResponsiveContainer width="100%" height={320}>
           <BarChart data={data}>

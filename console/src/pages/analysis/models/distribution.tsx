@@ -13,12 +13,13 @@ import {
 } from 'recharts';
 import type { DistributionResult } from '../../../../../analytics-api/src/models/distribution/schema.ts';
 import { BucketControls } from '../../../components/BucketControls.tsx';
+import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 
 type Measure = 'times' | 'active_days' | 'active_hours' | 'sum';
 
@@ -63,10 +64,12 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ query, result, previous }: { query: Query; result: unknown; previous?: PreviousPeriod }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const r = result as DistributionResult;
+  const p = (previous?.result as DistributionResult | undefined)?.stats;
+  const en = lang === 'en';
   const data = r.buckets.map((b) => ({ label: b.label, users: b.users, tag: i18n.percent(b.share) }));
   const rows = [
     ...r.buckets.map((b) => [b.label, b.users, b.share]),
@@ -81,6 +84,20 @@ function Result({ result }: { query: Query; result: unknown }) {
         {lang === 'en' ? 'median' : '中位数'} {i18n.exact(r.stats.median)} · {lang === 'en' ? 'mean' : '平均'}{' '}
         {i18n.exact(r.stats.average)} · max {i18n.exact(r.stats.max)}
       </p>
+      {previous && p && (
+        <ComparisonTable
+          filename="distribution-comparison.csv"
+          currentRange={`${String(query.from)}~${String(query.to)}`}
+          previousRange={`${previous.from}~${previous.to}`}
+          figures={[
+            { label: t('col.users'), current: r.stats.users, previous: p.users },
+            { label: 'min', current: r.stats.min, previous: p.min },
+            { label: en ? 'median' : '中位数', current: r.stats.median, previous: p.median },
+            { label: en ? 'mean' : '平均', current: r.stats.average, previous: p.average },
+            { label: 'max', current: r.stats.max, previous: p.max },
+          ]}
+        />
+      )}
       <figure
         className="chart"
         aria-label={`${t('q.chart')}: ${data.map((d) => `${d.label} ${d.users}`).join('; ')}`}

@@ -1,10 +1,13 @@
 // Funnel (漏斗分析): ordered steps with a conversion window; stepped bars of users per step with
 // the conversion printed on each bar (not colour alone), the step table, and the daily trend.
+// With a comparison period: its bars beside this period's and its columns (users, conversion,
+// change) in the step table.
 import {
   Bar,
   BarChart,
   CartesianGrid,
   LabelList,
+  Legend,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -16,8 +19,9 @@ import { EventFilters } from '../../../components/EventFilters.tsx';
 import { EventPicker, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
-import { groupLabel } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import { groupLabel, PALETTE } from '../chart-style.ts';
+import { relativeChange } from '../comparison.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 import { FunnelOptions } from './funnel-options.tsx';
 import { FunnelPersons } from './funnel-persons.tsx';
 
@@ -96,23 +100,64 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ query, result, compact }: { query: Query; result: unknown; compact?: boolean }) {
+type Steps = FunnelResult['steps'];
+
+/** The compared period's steps for the same group (matched by its values, not its position). */
+const previousSteps = (
+  prev: FunnelResult | undefined,
+  group: FunnelResult['groups'][number]['group'] | null,
+) =>
+  prev === undefined
+    ? undefined
+    : group === null
+      ? prev.steps
+      : (prev.groups.find((g) => groupLabel(g.group) === groupLabel(group))?.steps ?? []);
+
+function Result({
+  query,
+  result,
+  compact,
+  previous,
+}: {
+  query: Query;
+  result: unknown;
+  compact?: boolean;
+  previous?: PreviousPeriod;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as FunnelResult;
-  const data = r.steps.map((s) => ({
+  const prev = previous?.result as FunnelResult | undefined;
+  const prevName = previous ? `${t('cmp.prev')} ${previous.from}~${previous.to}` : '';
+  const data = r.steps.map((s, i) => ({
     name: `${s.step}. ${s.label || s.event}`,
     users: s.users,
     tag: `${i18n.exact(s.users)} · ${i18n.percent(s.conversionFromFirst)}`,
+    ...(prev
+      ? {
+          prevUsers: prev.steps[i]?.users ?? null,
+          prevTag: `${i18n.exact(prev.steps[i]?.users)} · ${i18n.percent(prev.steps[i]?.conversionFromFirst)}`,
+        }
+      : {}),
   }));
-  const stepRows = (steps: FunnelResult['steps'], prefix = '') =>
-    steps.map((s) => [
+  const stepRows = (steps: Steps, prefix = '', before?: Steps) =>
+    steps.map((s, i) => [
       `${prefix}${s.step}. ${s.label || s.event}`,
       s.users,
       s.conversionFromPrevious,
       s.conversionFromFirst,
       s.dropOff,
       s.medianSecondsFromPrevious,
+      ...(before
+        ? [
+            before[i]?.users ?? null,
+            before[i]?.conversionFromFirst ?? null,
+            relativeChange(s.users, before[i]?.users),
+            s.conversionFromFirst === null || before[i]?.conversionFromFirst == null
+              ? null
+              : s.conversionFromFirst - (before[i]?.conversionFromFirst ?? 0),
+          ]
+        : []),
     ]);
   return (
     <>
@@ -126,9 +171,28 @@ function Result({ query, result, compact }: { query: Query; result: unknown; com
             <XAxis dataKey="name" />
             <YAxis tickFormatter={i18n.compact} width={70} />
             <Tooltip formatter={(v) => i18n.exact(Number(v))} />
-            <Bar dataKey="users" name={t('col.users')} fill="#0072B2" isAnimationActive={false}>
+            {prev && <Legend />}
+            <Bar
+              dataKey="users"
+              name={prev ? `${t('cmp.current')} ${String(query.from)}~${String(query.to)}` : t('col.users')}
+              fill={PALETTE[0]}
+              isAnimationActive={false}
+            >
               <LabelList dataKey="tag" position="top" />
             </Bar>
+            {prev && (
+              // Hatched outline as well as another colour: the periods differ by more than hue.
+              <Bar
+                dataKey="prevUsers"
+                name={prevName}
+                fill={PALETTE[1]}
+                stroke="#000"
+                strokeDasharray="4 2"
+                isAnimationActive={false}
+              >
+                <LabelList dataKey="prevTag" position="top" />
+              </Bar>
+            )}
           </BarChart>
         </ResponsiveContainer>
       </figure>
@@ -143,10 +207,20 @@ function Result({ query, result, compact }: { query: Query; result: unknown; com
           { header: t('col.convFirst'), kind: 'percent' },
           { header: t('col.dropOff'), kind: 'number' },
           { header: t('col.medianTime'), kind: 'seconds' },
+          ...(previous
+            ? ([
+                { header: `${t('col.users')} (${prevName})`, kind: 'number' },
+                { header: `${t('col.convFirst')} (${prevName})`, kind: 'percent' },
+                { header: `${t('col.users')} ${t('cmp.change')}`, kind: 'change' },
+                { header: `${t('col.convFirst')} ${t('cmp.diffPoints')}`, kind: 'percent' },
+              ] as const)
+            : []),
         ]}
         rows={[
-          ...stepRows(r.steps),
-          ...r.groups.flatMap((g) => stepRows(g.steps, `${groupLabel(g.group)} · `)),
+          ...stepRows(r.steps, '', previousSteps(prev, null)),
+          ...r.groups.flatMap((g) =>
+            stepRows(g.steps, `${groupLabel(g.group)} · `, previousSteps(prev, g.group)),
+          ),
         ]}
       />
       {r.trend.length > 0 && !compact && (

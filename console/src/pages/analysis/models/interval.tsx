@@ -2,13 +2,14 @@
 // intervals and the box-plot figures (min, quartiles, median, max, mean) per period and group.
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { IntervalResult } from '../../../../../analytics-api/src/models/interval/schema.ts';
+import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { NumberListField } from '../../../components/NumberListField.tsx';
 import { EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 
 function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
   const { t, lang } = useI18n();
@@ -62,11 +63,13 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ query, result, previous }: { query: Query; result: unknown; previous?: PreviousPeriod }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const r = result as IntervalResult;
   const en = lang === 'en';
+  const p = (previous?.result as IntervalResult | undefined)?.overall.total;
+  const c = r.overall.total;
   const statsRow = (label: string, s: IntervalResult['overall']['total']) => [
     label,
     s.starts,
@@ -89,6 +92,21 @@ function Result({ result }: { query: Query; result: unknown }) {
   });
   return (
     <>
+      {previous && p && (
+        <ComparisonTable
+          filename="interval-comparison.csv"
+          currentRange={`${String(query.from)}~${String(query.to)}`}
+          previousRange={`${previous.from}~${previous.to}`}
+          figures={[
+            { label: en ? 'Starts' : '起始次数', current: c.starts, previous: p.starts },
+            { label: en ? 'Intervals' : '间隔数', current: c.count, previous: p.count },
+            { label: 'P25', current: c.p25, previous: p.p25, kind: 'seconds' },
+            { label: en ? 'Median' : '中位数', current: c.median, previous: p.median, kind: 'seconds' },
+            { label: 'P75', current: c.p75, previous: p.p75, kind: 'seconds' },
+            { label: en ? 'Mean' : '平均', current: c.mean, previous: p.mean, kind: 'seconds' },
+          ]}
+        />
+      )}
       <figure
         className="chart"
         aria-label={`${t('q.chart')}: ${r.overall.histogram.map((b) => `${b.label} ${b.count}`).join('; ')}`}

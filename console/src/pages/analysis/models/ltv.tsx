@@ -2,12 +2,13 @@
 // 1..N of a value event's numeric property; the weighted average curve per group as lines.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LtvResult } from '../../../../../analytics-api/src/models/ltv/schema.ts';
+import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 
 function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
   const { t, lang } = useI18n();
@@ -54,18 +55,24 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ query, result, previous }: { query: Query; result: unknown; previous?: PreviousPeriod }) {
   const i18n = useI18n();
-  const { t } = i18n;
+  const { t, lang } = i18n;
   const r = result as LtvResult;
+  // The compared period's overall average (the first group's when grouped) overlays the lines.
+  const p = (previous?.result as LtvResult | undefined)?.groups[0]?.average;
+  const c = r.groups[0]?.average;
+  const prevName = previous ? `${t('cmp.prev')} ${previous.from}~${previous.to}` : '';
   const days = Array.from({ length: r.days }, (_, k) => k + 1);
   const data = days.map((d) => {
     const row: Record<string, number | null> = { day: d };
     r.groups.forEach((g, i) => {
       row[`g${i}`] = g.average.ltv[d - 1] ?? null;
     });
+    if (p) row.previous = p.ltv[d - 1] ?? null;
     return row;
   });
+  const last = r.days;
   const name = (g: LtvResult['groups'][number]) => groupLabel(g.group) || t('col.average');
   const rows = r.groups.flatMap((g) =>
     [g.average, ...g.cohorts].map((c) => [
@@ -76,6 +83,30 @@ function Result({ result }: { query: Query; result: unknown }) {
   );
   return (
     <>
+      {previous && p && c && (
+        <ComparisonTable
+          filename="ltv-comparison.csv"
+          currentRange={`${String(query.from)}~${String(query.to)}`}
+          previousRange={`${previous.from}~${previous.to}`}
+          figures={[
+            {
+              label: lang === 'en' ? 'Customers in cohorts' : '初始人数',
+              current: c.users,
+              previous: p.users,
+            },
+            { label: 'LTV D1', current: c.ltv[0] ?? null, previous: p.ltv[0] ?? null },
+            ...(last > 1
+              ? [
+                  {
+                    label: `LTV D${last}`,
+                    current: c.ltv[last - 1] ?? null,
+                    previous: p.ltv[last - 1] ?? null,
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
       <figure className="chart" aria-label={`${t('q.chart')}: LTV`}>
         <ResponsiveContainer width="100%" height={320}>
           <LineChart data={data}>
@@ -94,6 +125,15 @@ function Result({ result }: { query: Query; result: unknown }) {
                 {...seriesStyle(i)}
               />
             ))}
+            {p && (
+              <Line
+                dataKey="previous"
+                name={`${prevName} · ${t('col.average')}`}
+                dot={false}
+                isAnimationActive={false}
+                {...seriesStyle(r.groups.length)}
+              />
+            )}
           </LineChart>
         </ResponsiveContainer>
       </figure>

@@ -5,11 +5,12 @@ import { ResponsiveContainer, Sankey, Tooltip } from 'recharts';
 import type { PathResult } from '../../../../../analytics-api/src/models/path/schema.ts';
 import { catalogEventsQuery } from '../../../api/queries.ts';
 import { useScope } from '../../../app/scope.tsx';
+import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 import { PathOptions } from './path-options.tsx';
 import { PathPersons } from './path-persons.tsx';
 
@@ -91,10 +92,24 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ query, result, compact }: { query: Query; result: unknown; compact?: boolean }) {
+function Result({
+  query,
+  result,
+  compact,
+  previous,
+}: {
+  query: Query;
+  result: unknown;
+  compact?: boolean;
+  previous?: PreviousPeriod;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as PathResult;
+  // The compared period's sessions per node, by level and key (its own top nodes may differ).
+  const before = previous
+    ? new Map((previous.result as PathResult).nodes.map((n) => [`${n.level}|${n.key}`, n.sessions]))
+    : null;
   const { appId } = useScope();
   const catalog = useQuery(catalogEventsQuery(appId)).data ?? [];
   const names = new Map(catalog.map((e) => [e.name, e.displayName]));
@@ -158,6 +173,20 @@ function Result({ query, result, compact }: { query: Query; result: unknown; com
             { header: t('col.dropOff'), kind: 'number' },
           ]}
           rows={r.nodes.map((n) => [`${n.level}. ${nodeName(n.key, names)}`, n.sessions, n.users, n.dropOff])}
+        />
+      )}
+      {previous && before && (
+        <ComparisonTable
+          caption={`${i18n.lang === 'en' ? 'Sessions per node' : '节点会话数'}: ${t('cmp.table')}`}
+          filename="path-nodes-comparison.csv"
+          currentRange={`${String(query.from)}~${String(query.to)}`}
+          previousRange={`${previous.from}~${previous.to}`}
+          figures={r.nodes.map((n) => ({
+            label: `${n.level}. ${nodeName(n.key, names)}`,
+            current: n.sessions,
+            // Not among the compared period's top nodes (or under "$others" there): unknown, not 0.
+            previous: before.get(`${n.level}|${n.key}`) ?? null,
+          }))}
         />
       )}
       {!compact && <PathPersons query={query} result={r} nodeName={(key) => nodeName(key, names)} />}

@@ -1,5 +1,6 @@
 // Retention (留存分析): initial and return events, period and N; a cohort heat table where each
 // cell prints its rate (the shading only repeats it), the churn view, and the counts table.
+// With a comparison period: both periods' average retention curves and its rows in the table.
 import { useState } from 'react';
 import type { RetentionResult } from '../../../api/types.ts';
 import { DataTable } from '../../../components/DataTable.tsx';
@@ -7,7 +8,8 @@ import { Choice, EventPicker, NumberField } from '../../../components/pickers.ts
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
+import { RetentionCurves } from './retention-curves.tsx';
 
 type Selector = { event: string };
 
@@ -71,10 +73,12 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ query, result, previous }: { query: Query; result: unknown; previous?: PreviousPeriod }) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as RetentionResult;
+  const prev = previous?.result as RetentionResult | undefined;
+  const prevName = previous ? `${t('cmp.prev')} ${previous.from}~${previous.to}` : '';
   const [churn, setChurn] = useState(false);
   const rows = [...r.average, ...r.cohorts];
   const label = (row: RetentionResult['cohorts'][number]) =>
@@ -84,6 +88,13 @@ function Result({ result }: { query: Query; result: unknown }) {
   const ks = Array.from({ length: r.periods + 1 }, (_, k) => k);
   return (
     <>
+      {prev && (
+        <RetentionCurves
+          current={{ name: `${t('cmp.current')} ${String(query.from)}~${String(query.to)}`, rows: r.average }}
+          previous={{ name: prevName, rows: prev.average }}
+          periods={Math.max(r.periods, prev.periods)}
+        />
+      )}
       <label className="inline">
         <input type="checkbox" checked={churn} onChange={(e) => setChurn(e.target.checked)} />{' '}
         {t('ret.churn')}
@@ -144,7 +155,14 @@ function Result({ result }: { query: Query; result: unknown }) {
           { header: t('col.size'), kind: 'number' },
           ...ks.map((k) => ({ header: String(k), kind: 'number' as const })),
         ]}
-        rows={rows.map((row) => [label(row), row.size, ...row.retained])}
+        rows={[
+          ...rows.map((row) => [label(row), row.size, ...row.retained]),
+          ...(prev ? [...prev.average, ...prev.cohorts] : []).map((row) => [
+            `${prevName} · ${label(row)}`,
+            row.size,
+            ...row.retained,
+          ]),
+        ]}
       />
     </>
   );

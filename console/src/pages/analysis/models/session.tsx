@@ -2,12 +2,13 @@
 // duration, depth and bounce rate per period and group, entry and exit screens.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SessionResult } from '../../../../../analytics-api/src/models/session/schema.ts';
+import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 import { SessionOptions } from './session-options.tsx';
 
 function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
@@ -39,11 +40,23 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result, compact }: { query: Query; result: unknown; compact?: boolean }) {
+function Result({
+  query,
+  result,
+  compact,
+  previous,
+}: {
+  query: Query;
+  result: unknown;
+  compact?: boolean;
+  previous?: PreviousPeriod;
+}) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const en = lang === 'en';
   const r = result as SessionResult;
+  const p = (previous?.result as SessionResult | undefined)?.overall.total;
+  const c = r.overall.total;
   const data = r.periods.map((p, k) => ({
     period: p,
     sessions: r.overall.byPeriod[k]?.sessions ?? 0,
@@ -71,6 +84,45 @@ function Result({ result, compact }: { query: Query; result: unknown; compact?: 
     s === null ? (en ? '(no screen)' : '（无页面）') : s === '$others' ? (en ? 'Others' : '其他') : s;
   return (
     <>
+      {previous && p && (
+        <ComparisonTable
+          filename="sessions-comparison.csv"
+          currentRange={`${String(query.from)}~${String(query.to)}`}
+          previousRange={`${previous.from}~${previous.to}`}
+          figures={[
+            { label: en ? 'Sessions' : '会话数', current: c.sessions, previous: p.sessions },
+            { label: t('col.users'), current: c.users, previous: p.users },
+            {
+              label: en ? 'Average duration' : '平均时长',
+              current: c.avgDurationSeconds,
+              previous: p.avgDurationSeconds,
+              kind: 'seconds',
+            },
+            {
+              label: en ? 'Median duration' : '时长中位数',
+              current: c.medianDurationSeconds,
+              previous: p.medianDurationSeconds,
+              kind: 'seconds',
+            },
+            {
+              label: en ? 'Events per session' : '每会话事件数',
+              current: c.eventsPerSession,
+              previous: p.eventsPerSession,
+            },
+            {
+              label: en ? 'Screens per session' : '每会话页面数',
+              current: c.screensPerSession,
+              previous: p.screensPerSession,
+            },
+            {
+              label: en ? 'Bounce rate' : '跳出率',
+              current: c.bounceRate,
+              previous: p.bounceRate,
+              kind: 'percent',
+            },
+          ]}
+        />
+      )}
       <figure className="chart" aria-label={`${t('q.chart')}: ${t('model.session')}`}>
         <ResponsiveContainer width="100%" height={300}>
           <LineChart data={data}>

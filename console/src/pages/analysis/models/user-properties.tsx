@@ -14,11 +14,12 @@ import {
   YAxis,
 } from 'recharts';
 import type { UserPropertiesResult } from '../../../../../analytics-api/src/models/user-properties/schema.ts';
+import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, PALETTE } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 import { UserPropertiesForm } from './user-properties-form.tsx';
 
 type Stats = UserPropertiesResult['total'];
@@ -101,15 +102,47 @@ function Chart({ r }: { r: UserPropertiesResult }) {
   );
 }
 
-function Result({ query, result }: { query: Query; result: unknown; compact?: boolean }) {
+function Result({
+  query,
+  result,
+  previous,
+}: {
+  query: Query;
+  result: unknown;
+  compact?: boolean;
+  previous?: PreviousPeriod;
+}) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const en = lang === 'en';
   const r = result as UserPropertiesResult;
+  const p = (previous?.result as UserPropertiesResult | undefined)?.total;
   const measured = typeof query.measure === 'string';
   const head = r.dimensions.map((d) => d.property).join(' / ') || (en ? 'Customers' : '用户');
   return (
     <>
+      {previous && p && (
+        <ComparisonTable
+          filename="user-properties-comparison.csv"
+          currentRange={`${String(query.from)}~${String(query.to)}`}
+          previousRange={`${previous.from}~${previous.to}`}
+          figures={[
+            { label: t('col.users'), current: r.total.users, previous: p.users },
+            ...(measured
+              ? [
+                  {
+                    label: en ? 'With value' : '有值人数',
+                    current: r.total.withValue,
+                    previous: p.withValue,
+                  },
+                  { label: en ? 'Sum' : '合计', current: r.total.sum, previous: p.sum },
+                  { label: en ? 'Average' : '平均值', current: r.total.average, previous: p.average },
+                  { label: en ? 'Median' : '中位数', current: r.total.median, previous: p.median },
+                ]
+              : []),
+          ]}
+        />
+      )}
       <Chart r={r} />
       <DataTable
         caption={t('q.table')}

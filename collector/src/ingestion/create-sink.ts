@@ -8,6 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createGroupCommitSink } from './group-commit.ts';
 import { createKafkaSink } from './kafka-sink.ts';
 import { createBatchProtector, type SensitiveKeys } from './sensitive-properties/protect-batch.ts';
+import { createProtectingSink } from './sensitive-properties/protecting-sink.ts';
 import type { EventSink } from './sink.ts';
 import { createIngestionWriter } from './writer.ts';
 
@@ -25,7 +26,9 @@ export interface SinkConfig {
 
 export async function createSink(config: SinkConfig, metadata: MetadataDb): Promise<EventSink> {
   if (config.ingestMode === 'kafka') {
-    return createKafkaSink(kafkaClient(config.kafka), config.kafka.topic);
+    // Marked fields are protected before Kafka, so the topic never holds them in clear.
+    const producer = await createKafkaSink(kafkaClient(config.kafka), config.kafka.topic);
+    return createProtectingSink(producer, createBatchProtector(metadata.pool, config.sensitive));
   }
   const clickhouse = connectClickHouse(config.clickhouse);
   const persons = createPersonResolver({ metadata, clickhouse });

@@ -1,6 +1,6 @@
-// Cuts one person's (or one session id's) sorted event keys into sessions with vectorised array
-// functions: a start flag per event (first event, gap > timeout, or a new calendar day in the
-// zone), an end flag (the next event starts one), then one array per session figure, taken at
+// Cuts one person's sorted event keys into sessions with vectorised array functions: a start flag
+// per event (first event, gap > timeout, or a new calendar day in the zone -- or, by session id, a
+// new id), an end flag (the next event starts one), then one array per session figure, taken at
 // the start / end positions. Entry and exit screens come from a backward / forward fill of the
 // screen ranks, so no per-session sub-array is ever built. No lambda captures an array (ClickHouse
 // would copy it per element); every lambda walks its arrays side by side.
@@ -9,8 +9,11 @@ import { dayIndexSql } from './day-index-sql.ts';
 import { KEY_PARTS } from './event-key-sql.ts';
 
 export interface CutOptions {
-  /** Inactivity timeout in ms as a bound parameter; null when sessions are session ids. */
-  readonly timeoutMs: string | null;
+  /**
+   * Inactivity with its timeout (ms, a bound parameter), or session ids: the name of the
+   * session-id array aligned with `ks` (both sorted by id, then key).
+   */
+  readonly cut: { readonly timeoutMs: string } | { readonly sessionIds: string };
   /** The range start (ms) the keys' times count from, as a bound parameter. */
   readonly startMs: string;
   /** The query's range (its days cut inactivity sessions). */
@@ -20,7 +23,8 @@ export interface CutOptions {
 }
 
 /**
- * SELECT list over `ks` (sorted keys, see event-key-sql.ts) giving per-session arrays:
+ * SELECT list over `ks` (sorted keys, see event-key-sql.ts; by session id, sorted by id first) giving
+ * per-session arrays:
  * sts (start, ms since the range start), durs, evss, scrs, cnts, entries, exits (screen-name ranks,
  * 0 = no screen view) and, with group-by, gkss (the group key of each session's first event).
  */
@@ -29,10 +33,11 @@ export function sessionArraysSql(o: CutOptions): string {
   const at = (values: string, flags: string) => `arrayFilter((v, f) -> f, ${values}, ${flags})`;
   // Days only matter for inactivity sessions (a session never spans two calendar days).
   const starts =
-    o.timeoutMs === null
-      ? 'arrayMap(i -> i = 1, arrayEnumerate(ts)) AS newF'
+    'sessionIds' in o.cut
+      ? `arrayMap((i, s, ps) -> i = 1 OR s != ps,
+                  arrayEnumerate(${o.cut.sessionIds}), ${o.cut.sessionIds}, arrayPushFront(arrayPopBack(${o.cut.sessionIds}), '')) AS newF`
       : `arrayMap(t -> ${dayIndexSql(o.range, 't', o.startMs)}, ts) AS days,
-         arrayMap((i, gap, d, pd) -> i = 1 OR gap > ${o.timeoutMs} OR d != pd,
+         arrayMap((i, gap, d, pd) -> i = 1 OR gap > ${o.cut.timeoutMs} OR d != pd,
                   arrayEnumerate(ts), arrayDifference(ts), days, arrayPushFront(arrayPopBack(days), 0)) AS newF`;
   // Screen views (events counted) per session: the running count at its end minus the running
   // count just before its start.

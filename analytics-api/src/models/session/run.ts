@@ -6,13 +6,11 @@ import { OTHERS_GROUP } from '../common/query-schema.ts';
 import { periodsOf } from '../common/time-range.ts';
 import type { SessionQuery, SessionResult, SessionSeries, SessionStats } from './schema.ts';
 import { sessionSql } from './sql.ts';
+import { SESSION_SETS as SET } from './user-flags-sql.ts';
 
 type Row = Record<string, unknown>;
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
 const per = (a: number, b: number) => (b === 0 ? null : round(a / b));
-
-// grouping(gkey, period, entry, exit): a bit is 1 where the column is rolled up.
-const SET = { groupPeriod: 3, group: 7, period: 11, all: 15, entry: 13, exit: 14 } as const;
 
 function statsOf(row: Row | undefined): SessionStats {
   const n = (k: string) => Number(row?.[k] ?? 0);

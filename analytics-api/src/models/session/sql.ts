@@ -1,25 +1,33 @@
 // SQL of session analysis, ONE scan of the events (plus a read of the screen events' names):
 // 1. events of the app/range (all, or the included + screen + counted names), person resolved,
-//    scoped, each packed into one sortable UInt64 (event-key-sql.ts) -- and its group key with
-//    group-by;
-// 2. per person -- or per (person, session id) -- at most MAX_EVENTS_PER_PERSON keys
-//    (groupArray(cap), then sorted as numbers), so one person's state stays bounded however busy
-//    they are; cut into sessions with array functions (cut-sql.ts; no self-join, no window);
+//    scoped, each packed into one sortable UInt64 (event-key-sql.ts) -- with its group key with
+//    group-by and its session id by session id;
+// 2. per person at most MAX_EVENTS_PER_PERSON keys (groupArray(cap), then sorted as numbers), so
+//    one person's state stays bounded however busy they are; cut into sessions with array
+//    functions (cut-sql.ts; no self-join, no window), each session with its period, group and
+//    first-session flags for counting customers (user-flags-sql.ts);
 // 3. one row per session (start, duration, events, screens, counted events, entry and exit screen
-//    ranks, group of its first event), aggregated with GROUPING SETS per period, group, entry and
-//    exit screen in the same query; ranks become names only on the few output rows.
+//    ranks, period, group, flags), aggregated with GROUPING SETS per period, group, entry and exit
+//    screen in the same query; ranks become names only on the few output rows.
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
-import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
-import { periodSql } from '../common/period-sql.ts';
+import { groupKeySql } from '../common/group-by-sql.ts';
 import { ANY_EVENT } from '../common/query-schema.ts';
 import { sessionArraysSql } from './cut-sql.ts';
 import { eventKeySql, type ScreenColumns, screenColumns } from './event-key-sql.ts';
 import { MAX_EVENTS_PER_PERSON, type SessionQuery } from './schema.ts';
+import { userFlagsSql, usersSql } from './user-flags-sql.ts';
 
-/** Rows (person, st, dur, evs, scr, cnt, gkey, entryRank, exitRank): one per session. */
-function sessionsSql(ctx: AnalysisContext<SessionQuery>, screens: ScreenColumns): string {
+/**
+ * Rows (person, st, dur, evs, scr, cnt, entryRank, exitRank, period, gkey, fAll, fP, fG, fGP):
+ * one per session. topKeys null: groups are not mapped to top N + "$others".
+ */
+function sessionsSql(
+  ctx: AnalysisContext<SessionQuery>,
+  screens: ScreenColumns,
+  topKeys: readonly string[] | null,
+): string {
   const q = ctx.query;
   const { params, names } = ctx;
   let countCond = '0';
@@ -45,29 +53,47 @@ function sessionsSql(ctx: AnalysisContext<SessionQuery>, screens: ScreenColumns)
   });
   const cap = Number(MAX_EVENTS_PER_PERSON);
   const startMs = params.add(ctx.range.startMs, 'Int64');
-  // Group keys sorted by (event key, group key): aligned with the sorted keys, and among events
-  // of one instant and kind the smallest group key comes first, as in the documented order.
-  const groupKeys = grouped
-    ? `, arraySort((g, k) -> (k, g), groupArray(${cap})(gkey), groupArray(${cap})(k)) AS gks`
-    : '';
-  const arrays = sessionArraysSql({
-    timeoutMs: bySessionId ? null : params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64'),
+  const all = (column: string) => `groupArray(${cap})(${column})`;
+  // Keys sorted as numbers (by session id first, when sessions are ids); group keys sorted by
+  // the same order and then by themselves: aligned with the keys, and among events of one
+  // instant and kind the smallest group key comes first, as in the documented order.
+  const sortKeys = bySessionId
+    ? `arraySort((k, s) -> (s, k), ${all('k')}, ${all('skey')})`
+    : `arraySort(${all('k')})`;
+  const arrays = [
+    `${sortKeys} AS ks`,
+    ...(bySessionId ? [`arraySort(${all('skey')}) AS sks`] : []),
+    ...(grouped
+      ? [
+          bySessionId
+            ? `arraySort((g, k, s) -> (s, k, g), ${all('gkey')}, ${all('k')}, ${all('skey')}) AS gks`
+            : `arraySort((g, k) -> (k, g), ${all('gkey')}, ${all('k')}) AS gks`,
+        ]
+      : []),
+  ];
+  const cut = sessionArraysSql({
+    cut: bySessionId
+      ? { sessionIds: 'sks' }
+      : { timeoutMs: params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64') },
     startMs,
     range: ctx.range,
     groupKeys: grouped ? 'gks' : null,
   });
   return `
-    SELECT person, st + ${startMs} AS st, dur, evs, scr, cnt, ${grouped ? 'gkey' : "'' AS gkey"}, entryRank, exitRank
+    SELECT person, st + ${startMs} AS st, dur, evs, scr, cnt, entryRank, exitRank, period,
+           ${grouped ? 'gkey' : "'' AS gkey"}, fAll, fP, fG, fGP
     FROM (
-      SELECT ${arrays}
+      SELECT ${cut},
+             ${userFlagsSql(ctx, startMs, topKeys)}
       FROM (
-        SELECT person, arraySort(groupArray(${cap})(k)) AS ks${groupKeys}
+        SELECT person, ${arrays.join(', ')}
         FROM (${source})
-        GROUP BY person${bySessionId ? ', skey' : ''}
+        GROUP BY person
       )
     )
     ARRAY JOIN sts AS st, durs AS dur, evss AS evs, scrs AS scr, cnts AS cnt, entries AS entryRank,
-               exits AS exitRank${grouped ? ', gkss AS gkey' : ''}`;
+               exits AS exitRank, periods AS period, fAlls AS fAll, fPs AS fP, fGs AS fG, fGPs AS fGP
+               ${grouped ? ', groups AS gkey' : ''}`;
 }
 
 export interface SessionSql {
@@ -78,27 +104,22 @@ export interface SessionSql {
 
 export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
   const screens = screenColumns(ctx);
-  const sessions = sessionsSql(ctx, screens);
   const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
   const topGroups = grouped
     ? `${screens.dictionary}
-       SELECT gkey FROM (${sessions}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
+       SELECT gkey FROM (${sessionsSql(ctx, screens, null)})
+       GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
   // The full sets even without group-by (gkey is then constant): one shape of rows to read.
   const sets = '(gkey, period), (gkey), (period), (), (entryRank), (exitRank)';
   const name = (rank: string) => `if(${rank} = 0, NULL, screenNames[${rank}])`;
   const main = (topKeys: readonly string[]) => `${screens.dictionary}
     SELECT gkey, period, ${name('entryRank')} AS entry, ${name('exitRank')} AS exit,
-           count() AS sessions, uniqExact(person) AS users,
+           count() AS sessions, ${usersSql('grp')} AS users,
            avg(dur) AS avgDur, quantileExactLow(0.5)(dur) AS medDur, sum(evs) AS events,
            sum(scr) AS screens, countIf(scr <= 1) AS bounces, sum(cnt) AS counted,
            countIf(cnt > 0) AS withCounted, grouping(gkey, period, entryRank, exitRank) AS grp
-    FROM (
-      SELECT person, ${keepTopGroupsSql(ctx, 'gkey', topKeys)} AS gkey,
-             ${periodSql(ctx, 'fromUnixTimestamp64Milli(st)')} AS period,
-             entryRank, exitRank, dur, evs, scr, cnt
-      FROM (${sessions})
-    )
+    FROM (${sessionsSql(ctx, screens, topKeys)})
     GROUP BY GROUPING SETS (${sets})`;
   return { topGroups, main };
 }

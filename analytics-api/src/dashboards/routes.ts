@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors/catalogue.ts';
-import { checkSavedQuery } from './check-query.ts';
+import { sealSavedQuery } from './check-query.ts';
 import {
   deleteDashboard,
   getDashboard,
@@ -78,8 +78,8 @@ export const dashboardsPlugin: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['dashboards'], body: SavedAnalysisInput, response: { 201: SavedAnalysis } },
     },
     async (request, reply) => {
-      await checkSavedQuery(pool, request.body);
-      const id = await insertSavedAnalysis(pool, owner(request.principal), request.body);
+      const input = await sealSavedQuery(pool, app.keyring, request.body);
+      const id = await insertSavedAnalysis(pool, owner(request.principal), input);
       await request.audit('analysis.save', { id, model: request.body.model, name: request.body.name });
       const [saved] = await getSavedAnalyses(pool, request.principal.orgPath, [id]);
       return reply.status(201).send(saved!);
@@ -98,9 +98,9 @@ export const dashboardsPlugin: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await checkSavedQuery(pool, request.body);
+      const input = await sealSavedQuery(pool, app.keyring, request.body);
       const path = request.principal.orgPath;
-      if (!(await updateSavedAnalysis(pool, path, request.params.id, request.body)))
+      if (!(await updateSavedAnalysis(pool, path, request.params.id, input)))
         throw new ApiError(
           'SAVED_ANALYSIS_NOT_FOUND',
           `${request.params.id} (not owned by your org node)`,

@@ -8,6 +8,9 @@
 //   - every other use (group-by, measures, link/value properties, contains, ranges, equality on
 //     names and addresses) is refused with 400 SENSITIVE_PROPERTY naming the field, because
 //     grouping or comparing ciphertexts would silently give wrong answers.
+// A saved dashboard query is put through the same policy before it is stored (`forStorage`):
+// its equality filters keep their op but hold the hash tokens, so MySQL never holds the number
+// an analyst typed; a value already in token form is kept as is when the saved query runs.
 // Never lets a query through that names a sensitive property in a way not listed above.
 import type { Keyring } from '../crypto/keyring.ts';
 import { identifierPrefix, isIdentifierKind } from '../crypto/sensitive-value.ts';
@@ -29,12 +32,21 @@ function refuse(field: string, name: string, why: string): never {
   throw new ApiError('SENSITIVE_PROPERTY', `"${name}" is marked sensitive: ${why}`, field);
 }
 
+/** A value that is already a hash token (`hid:v1:<key id>:<64 hex>:`), e.g. from a saved query. */
+const TOKEN = /^hid:v1:[A-Za-z0-9_-]{1,64}:[0-9a-f]{64}:$/;
+
+interface PolicyContext {
+  readonly sensitive: SensitiveFields;
+  readonly keyring: Keyring;
+  /** Keep eq/in/neq/not_in (tokens as values) so the query stays valid for its model's schema. */
+  readonly forStorage: boolean;
+}
+
 function rewriteFilter(
   filter: Record<string, unknown>,
   path: string,
   name: string,
-  sensitive: SensitiveFields,
-  keyring: Keyring,
+  { sensitive, keyring, forStorage }: PolicyContext,
 ): Record<string, unknown> {
   const kind = sensitive.get(name)!;
   const op = String(filter.op);
@@ -51,13 +63,16 @@ function rewriteFilter(
   const values = Array.isArray(filter.values) ? filter.values : [];
   return {
     ...filter,
-    op: matchOp,
-    values: values.map((v) => identifierPrefix(keyring, kind, String(v))),
+    op: forStorage ? op : matchOp,
+    values: values.map((v) =>
+      TOKEN.test(String(v)) ? String(v) : identifierPrefix(keyring, kind, String(v)),
+    ),
   };
 }
 
-function walk(node: unknown, path: string, sensitive: SensitiveFields, keyring: Keyring): unknown {
-  if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`, sensitive, keyring));
+function walk(node: unknown, path: string, context: PolicyContext): unknown {
+  const { sensitive } = context;
+  if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`, context));
   if (node === null || typeof node !== 'object') return node;
   const object = node as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -68,11 +83,11 @@ function walk(node: unknown, path: string, sensitive: SensitiveFields, keyring: 
       if (key !== 'property' || !('op' in object))
         refuse(field, value, 'analyses cannot group, measure or link by it (values are encrypted)');
     }
-    out[key] = walk(value, field, sensitive, keyring);
+    out[key] = walk(value, field, context);
   }
   const name = object.property;
   if (typeof name === 'string' && 'op' in object && sensitive.has(name)) {
-    return rewriteFilter(out, path, name, sensitive, keyring);
+    return rewriteFilter(out, path, name, context);
   }
   return out;
 }
@@ -82,7 +97,12 @@ export function applySensitiveQueryPolicy<T extends object>(
   query: T,
   sensitive: SensitiveFields,
   keyring: Keyring,
+  options: { readonly forStorage?: boolean; readonly path?: string } = {},
 ): T {
   if (sensitive.size === 0) return query;
-  return walk(query, '', sensitive, keyring) as T;
+  return walk(query, options.path ?? '', {
+    sensitive,
+    keyring,
+    forStorage: options.forStorage === true,
+  }) as T;
 }

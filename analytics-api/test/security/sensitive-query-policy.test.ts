@@ -83,4 +83,27 @@ describe('sensitive query policy', () => {
     expect(refusal({ filters: [{ property: 'address', op: 'eq', values: ['x'] }] })).toBe('filters[0].op');
     expect(refusal({ filters: [{ property: 'address', op: 'is_set' }] })).toBeUndefined();
   });
+
+  it('for storage keeps the op with tokens as values; a token is never hashed again', () => {
+    const saved = applySensitiveQueryPolicy(
+      { filters: [{ property: 'phone', op: 'in', values: ['138-1234-5678'] }] },
+      sensitive,
+      ring,
+      { forStorage: true, path: 'query' },
+    );
+    expect(saved).toEqual({
+      filters: [{ property: 'phone', op: 'in', values: [expectedPrefix('phone', '13812345678')] }],
+    });
+    // Running the saved query: the stored token is matched as it is.
+    expect(apply(saved)).toEqual({
+      filters: [{ property: 'phone', op: 'contains', values: [expectedPrefix('phone', '13812345678')] }],
+    });
+    let field: string | undefined;
+    try {
+      applySensitiveQueryPolicy({ groupBy: [{ property: 'phone' }] }, sensitive, ring, { path: 'query' });
+    } catch (error) {
+      field = (error as ApiError & { field?: string }).field;
+    }
+    expect(field).toBe('query.groupBy[0].property');
+  });
 });

@@ -1,9 +1,12 @@
 // Loads the benchmark's events fast: the generating INSERT ... SELECT runs into a staging copy of
 // `events` (same columns, sort key, partitioning and indexes, but no materialized views), whose
 // partitions are then attached to `events` (a hard link per part; attaching fires no view), and
-// the views' tables are backfilled once from the loaded rows (view-backfill.ts). Per-insert views
-// cost most of the load time at 10^8 rows (see main.ts' header for the figures). Never writes
-// into `events` row by row and never touches a view definition.
+// the views' tables are backfilled once from the loaded rows (view-backfill.ts). Why: measured
+// with 2 M-row chunks and 5 M customers (the 10^8 shape) on the shared 2-core machine, the insert
+// with the views ran at 73-130 k rows per engine CPU second (33-68 k rows/s wall), into the
+// staging copy at 660-700 k (generating the rows alone: 4-4.7 M); the per-insert person_activity
+// aggregation (~1.7 M persons per chunk) is most of the difference. Never writes into `events`
+// row by row and never touches a view definition.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import { BENCH_APP } from './bench-data-constants.ts';
 import { EVENT_COLUMNS, eventsSelectSql } from './events-sql.ts';
@@ -67,5 +70,7 @@ export async function loadBenchEvents(
   say(
     `data: events loaded and attached in ${Math.round((Date.now() - started) / 1000)} s, engine CPU ${Math.round((engineCpuMs() - cpuBefore) / 1000)} s`,
   );
-  await backfillViews(clickhouse, 'events', BENCH_APP, say);
+  // ~1.5 M persons per slice: the size one pass handled in memory at 10^7 events (30-40 s).
+  const slices = { column: 'person_id', count: Math.max(1, Math.ceil(events / 15_000_000)) };
+  await backfillViews(clickhouse, 'events', BENCH_APP, slices, say);
 }

@@ -3,6 +3,7 @@
 // per customer; the views' tables (catalog, person activity, uuid index) end up as the ingestion
 // pipeline would leave them. Deterministic: the same N gives the same data (uuids aside). Never
 // touches any app but the benchmark's.
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import { BENCH_APP, DEVICE_BASE, SPAN_MS, START_MS } from './bench-data-constants.ts';
 import { loadBenchEvents } from './bulk-load.ts';
@@ -29,18 +30,22 @@ export async function benchEventCount(clickhouse: ClickHouseClient): Promise<num
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Writes the data set unless it is there already; reports progress. */
+/** Writes the data set unless it is there already and complete; reports progress. */
 export async function ensureBenchData(
   clickhouse: ClickHouseClient,
   events: number,
   say: (line: string) => void,
   /** CPU time the engine process has used so far, ms: load figures that hold on a shared machine. */
   engineCpuMs: () => number,
+  /** File written once every step ran: the events alone are attached before the backfill and the
+   * merge, so their count does not prove that a load interrupted later was finished. */
+  completeMarker: string,
 ): Promise<void> {
-  if ((await benchEventCount(clickhouse)) === events) {
+  if (existsSync(completeMarker) && (await benchEventCount(clickhouse)) === events) {
     say(`data: ${events.toLocaleString('en')} events already loaded`);
     return;
   }
+  rmSync(completeMarker, { force: true });
   const customers = Math.max(1000, Math.round(events / 20));
   for (const table of BENCH_TABLES) {
     await clickhouse.command({
@@ -73,6 +78,7 @@ export async function ensureBenchData(
     clickhouse.command({ query: 'OPTIMIZE TABLE events FINAL' }),
     say,
   );
+  writeFileSync(completeMarker, `${JSON.stringify({ events, loadedAt: new Date().toISOString() })}\n`);
   say(
     `data: merged in ${Math.round((Date.now() - started) / 1000)} s total, engine CPU ${Math.round((engineCpuMs() - cpuBefore) / 1000)} s`,
   );

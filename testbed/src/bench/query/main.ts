@@ -89,7 +89,7 @@ try {
     const fields = readFileSync(`/proc/${chdb.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   };
-  await ensureBenchData(clickhouse, events, say, engineCpuMs);
+  await ensureBenchData(clickhouse, events, say, engineCpuMs, join(home, 'complete.json'));
 
   const config: ApiConfig = {
     port: 0,

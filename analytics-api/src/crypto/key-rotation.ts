@@ -64,7 +64,7 @@ interface FieldRow extends RowDataPacket {
 }
 
 /** Every app's sensitive fields (not cached: the job must see the list as it is now). */
-async function sensitiveFieldsByApp(pool: Pool): Promise<Map<string, Map<string, SensitiveKind>>> {
+export async function sensitiveFieldsByApp(pool: Pool): Promise<Map<string, Map<string, SensitiveKind>>> {
   const [rows] = await pool.query<FieldRow[]>(
     'SELECT app_id, field, kind FROM sensitive_fields ORDER BY app_id, field',
   );

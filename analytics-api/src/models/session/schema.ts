@@ -10,7 +10,7 @@ import {
 } from '../common/query-schema.ts';
 
 /**
- * The most events of one customer (or one session id) the engine reads over the range (see
+ * The most events of one customer the engine reads over the range, in both session modes (see
  * sql.ts): a robot's millions of events cost no more memory than this. Real customers stay far
  * below it; past it, which events are kept is unspecified (the first ones read).
  */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../analytics-api/src/staff/seed-demo.ts';
 import { MODEL_NAMES } from '../../src/app/model-names.ts';
 import { CONSOLE_ROOT } from '../../src/server/config.ts';
+import { comparisonSpecs } from './specs/comparison.ts';
 import { controlSpecs } from './specs/controls.ts';
 import { forwardedAddressSpecs } from './specs/forwarded-address.ts';
 import { contractSpecs } from './specs/openapi-contract.ts';
@@ -441,6 +442,7 @@ describe('bundle', () => {
 
 controlSpecs(ctx);
 personSpecs(ctx);
+comparisonSpecs(ctx);
 forwardedAddressSpecs(ctx);
 // Last: checks the bodies every spec above sent.
 contractSpecs(ctx);

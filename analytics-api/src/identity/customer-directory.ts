@@ -10,7 +10,12 @@ import { CURRENT_PROFILES_SQL } from './current-profiles-sql.ts';
 export type CustomerKey =
   | { readonly loginId: string }
   | { readonly distinctId: string }
-  | { readonly idType: string; readonly idValue: string };
+  | {
+      readonly idType: string;
+      readonly idValue: string;
+      /** Also accepted: the value as typed, for an identity bound before its type was marked. */
+      readonly legacyValue?: string;
+    };
 
 export interface FoundPerson {
   readonly personId: number;
@@ -44,10 +49,12 @@ export async function findPerson(pool: Pool, appId: string, key: CustomerKey): P
     );
     personId = rows[0] ? Number(rows[0].id) : undefined;
   } else {
-    // The caller's route turns a value of a marked type into its keyed hash (lookupKey).
+    // The caller's route turns a value of a marked type into its keyed hash (idValue); until
+    // the rotation job protects older bindings, those still hold the value as typed.
+    const values = key.legacyValue === undefined ? [key.idValue] : [key.idValue, key.legacyValue];
     const [rows] = await pool.query<RowDataPacket[]>(
-      'SELECT person_id FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value = ?',
-      [appId, key.idType, key.idValue],
+      'SELECT person_id FROM person_identities WHERE app_id = ? AND id_type = ? AND id_value IN (?) ORDER BY id_value LIKE ? DESC LIMIT 1',
+      [appId, key.idType, values, 'hid:v1:%'],
     );
     personId = rows[0] ? Number(rows[0].person_id) : undefined;
   }

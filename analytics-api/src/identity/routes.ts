@@ -100,6 +100,7 @@ export const identityPlugin: FastifyPluginAsyncTypebox = async (app) => {
                   q.idType,
                   q.idValue,
                 ),
+                legacyValue: q.idValue,
               }
             : null;
       if (!key)

@@ -133,4 +133,15 @@ describe('sensitive identities', () => {
     ]);
     expect((await storedIdentities('SI-C2')).map((r) => r.id_type)).toEqual(['union_no']);
   });
+
+  it('still finds an identity bound in clear before its type was marked (until rotate:keys)', async () => {
+    await stack.metadata.pool.query(
+      `INSERT INTO person_identities (app_id, id_type, id_value, person_id)
+       SELECT app_id, 'phone', '13655556666', id FROM persons WHERE app_id = ? AND external_id = 'SI-C2'`,
+      [stack.appId],
+    );
+    const found = await get('b001.analyst', 'idType=phone&idValue=13655556666');
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json()).toMatchObject({ loginId: 'SI-C2', identities: { phone: '136****6666' } });
+  });
 });

@@ -68,6 +68,69 @@ async function runCompared(page: Page, model: string, choice: 'previous' | 'mont
   return { earlier, current: current.json as Json, previous: previous.json as Json };
 }
 
+/** The headline figures each page compares, read from the API's answers by the result schemas:
+ *  per figure [this period, earlier period, change]. */
+const HEADLINES: Record<string, (now: Json, before: Json, body: Json) => Row[]> = {
+  interval: (a, b) => {
+    const x = (r: Json) => ((r.overall as Json).total ?? {}) as Json;
+    return pairs(x(a), x(b), ['starts', 'count', 'p25', 'median', 'p75', 'mean']);
+  },
+  session: (a, b) => {
+    const x = (r: Json) => ((r.overall as Json).total ?? {}) as Json;
+    return pairs(x(a), x(b), [
+      'sessions',
+      'users',
+      'avgDurationSeconds',
+      'medianDurationSeconds',
+      'eventsPerSession',
+      'screensPerSession',
+      'bounceRate',
+    ]);
+  },
+  ltv: (a, b) => {
+    const avg = (r: Json) => (arr(r.groups)[0]?.average ?? {}) as Json;
+    const days = n(a.days) ?? 0;
+    const ltv = (r: Json, k: number) => n(arr(avg(r).ltv)[k]);
+    return [
+      [n(avg(a).users), n(avg(b).users)],
+      [ltv(a, 0), ltv(b, 0)],
+      ...(days > 1 ? [[ltv(a, days - 1), ltv(b, days - 1)]] : []),
+    ].map(([x, y]) => [x ?? null, y ?? null, change(x ?? null, y ?? null)]);
+  },
+  attribution: (a, b, body) => [
+    ...(['total', 'attributed', 'unattributed'] as const).map((k) => {
+      const x = n((a[k] as Json).conversions);
+      const y = n((b[k] as Json).conversions);
+      return [x, y, change(x, y)];
+    }),
+    ...(typeof body.valueProperty === 'string'
+      ? [[n((a.total as Json).value), n((b.total as Json).value)]].map(([x, y]) => [
+          x ?? null,
+          y ?? null,
+          change(x ?? null, y ?? null),
+        ])
+      : []),
+  ],
+  'user-properties': (a, b, body) =>
+    pairs(
+      a.total as Json,
+      b.total as Json,
+      typeof body.measure === 'string' ? ['users', 'withValue', 'sum', 'average', 'median'] : ['users'],
+    ),
+  path: (a, b) => {
+    const earlier = new Map(arr(b.nodes).map((x) => [`${x.level}|${x.key}`, n(x.sessions)]));
+    return arr(a.nodes).map((x) => {
+      const now = n(x.sessions);
+      const before = earlier.get(`${x.level}|${x.key}`) ?? null;
+      return [now, before, change(now, before)];
+    });
+  },
+};
+
+function pairs(a: Json, b: Json, keys: readonly string[]): Row[] {
+  return keys.map((k) => [n(a[k]), n(b[k]), change(n(a[k]), n(b[k]))]);
+}
+
 export function comparisonSpecs(ctx: SuiteContext): void {
   describe('comparison period', () => {
     it('funnel: each step of both periods side by side, with the change, equals the API', async () => {
@@ -143,5 +206,21 @@ export function comparisonSpecs(ctx: SuiteContext): void {
         .poll(() => numericRows(page, 'comparison-table'), { timeout: 30_000 })
         .toEqual(headline(month.current, month.previous));
     }, 240_000);
+
+    for (const model of Object.keys(HEADLINES)) {
+      it(`${model}: the comparison table of both periods equals the API`, async () => {
+        const page = await ctx.as('union.analyst');
+        await openModel(page, model);
+        const { earlier, current, previous } = await runCompared(page, model, 'previous');
+        const body = JSON.parse(new URL(page.url()).searchParams.get('q') ?? '{}') as Json;
+        const expected = HEADLINES[model]!(current, previous, body);
+        expect(expected.length).toBeGreaterThan(0);
+        await expect.poll(() => numericRows(page, 'comparison-table'), { timeout: 30_000 }).toEqual(expected);
+        await expect(page.getByTestId('comparison-table').locator('thead').textContent()).resolves.toContain(
+          `${earlier.from}~${earlier.to}`,
+        );
+        await screenshot(page, `73-compare-${model}`);
+      }, 240_000);
+    }
   });
 }

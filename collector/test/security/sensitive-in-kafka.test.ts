@@ -6,10 +6,14 @@
 // librdkafka's mock broker.
 import { randomUUID } from 'node:crypto';
 import { createKeyring, revealValue } from '@tally/analytics-api/crypto';
+import type { IngestBatch } from '@tally/infra/clickhouse';
 import { type EmbeddedStack, STACK_SECRET_KEY, startEmbeddedStack } from '@tally/testbed/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../src/ingestion/kafka-messages.ts';
+import { createBatchProtector } from '../../src/ingestion/sensitive-properties/protect-batch.ts';
+import { createProtectingSink } from '../../src/ingestion/sensitive-properties/protecting-sink.ts';
+import { type EventSink, SinkUnavailableError } from '../../src/ingestion/sink.ts';
 import { toIngestBatch } from '../ingestion/wire-to-rows.ts';
 
 let stack: EmbeddedStack;
@@ -145,4 +149,46 @@ describe('sensitive fields in Kafka', () => {
     expect(reveal('phone', stored.phone!)).toBe('13511112222');
     expect(reveal('name', stored.name!)).toBe('赵六');
   }, 120_000);
+
+  it('without a key, a batch with a marked field is refused as retryable (503) and never produced', async () => {
+    const produced: IngestBatch[] = [];
+    const recording: EventSink = {
+      submit: async (batch) => void produced.push(batch),
+      pending: () => 0,
+      ready: () => true,
+      close: async () => undefined,
+    };
+    // The marks are read from the stack's MariaDB; no key is configured.
+    const sink = createProtectingSink(
+      recording,
+      createBatchProtector(stack.metadata.pool, { secretKeys: [], identifierKeyId: '' }),
+    );
+    const marked = toIngestBatch(stack.appId, [
+      {
+        type: 'track',
+        event: 'transfer',
+        uuid: randomUUID(),
+        time: Date.now(),
+        distinct_id: 'kin-nokey',
+        properties: { phone: '13599990000' },
+      },
+    ]);
+    const error = await sink.submit(marked).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SinkUnavailableError);
+    expect((error as Error).message).toMatch(/TALLY_SECRET_KEYS/);
+    expect(produced).toEqual([]);
+    // An app without marked fields is produced unchanged.
+    const unmarked = toIngestBatch('no-marks-app', [
+      {
+        type: 'track',
+        event: 'transfer',
+        uuid: randomUUID(),
+        time: Date.now(),
+        distinct_id: 'kin-free',
+        properties: { phone: '13599990000' },
+      },
+    ]);
+    await sink.submit(unmarked);
+    expect(produced).toEqual([unmarked]);
+  });
 });

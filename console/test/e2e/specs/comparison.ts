@@ -121,7 +121,8 @@ const HEADLINES: Record<string, (now: Json, before: Json, body: Json) => Row[]> 
     const earlier = new Map(arr(b.nodes).map((x) => [`${x.level}|${x.key}`, n(x.sessions)]));
     return arr(a.nodes).map((x) => {
       const now = n(x.sessions);
-      const before = earlier.get(`${x.level}|${x.key}`) ?? null;
+      // "$others" lumps different events in each period: the page leaves it uncompared.
+      const before = x.key === '$others' ? null : (earlier.get(`${x.level}|${x.key}`) ?? null);
       return [now, before, change(now, before)];
     });
   },

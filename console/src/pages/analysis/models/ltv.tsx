@@ -73,7 +73,10 @@ function Result({ query, result, previous }: { query: Query; result: unknown; pr
     return row;
   });
   const last = r.days;
-  const name = (g: LtvResult['groups'][number]) => groupLabel(g.group) || t('col.average');
+  const ownName = (g: LtvResult['groups'][number]) => groupLabel(g.group) || t('col.average');
+  // Beside the compared period's line, this period's lines say which range they are.
+  const name = (g: LtvResult['groups'][number]) =>
+    p ? `${t('cmp.current')} ${String(query.from)}~${String(query.to)} · ${ownName(g)}` : ownName(g);
   const rows = r.groups.flatMap((g) =>
     [g.average, ...g.cohorts].map((c) => [
       [c.cohort === 'average' ? t('col.average') : c.cohort, groupLabel(g.group)].filter(Boolean).join(' · '),

@@ -185,7 +185,8 @@ function Result({
             label: `${n.level}. ${nodeName(n.key, names)}`,
             current: n.sessions,
             // Not among the compared period's top nodes (or under "$others" there): unknown, not 0.
-            previous: before.get(`${n.level}|${n.key}`) ?? null,
+            // "Others" holds a different set of events in each period, so it is not compared.
+            previous: n.key === '$others' ? null : (before.get(`${n.level}|${n.key}`) ?? null),
           }))}
         />
       )}

@@ -223,5 +223,56 @@ export function comparisonSpecs(ctx: SuiteContext): void {
         await screenshot(page, `73-compare-${model}`);
       }, 240_000);
     }
+
+    it('the earlier run has its own states: running with cancel, a failed network with retry', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'interval');
+      await page.getByTestId('date-preset').selectOption('last_7_days');
+      const earlier = previousRange(
+        await page.getByLabel('开始日期').inputValue(),
+        await page.getByLabel('结束日期').inputValue(),
+      );
+      const isEarlier = (body: Json | null) => body?.from === earlier.from && body?.to === earlier.to;
+      // Hold the earlier period's request (this period's goes through) until the page cancels it.
+      let mode: 'hold' | 'fail' = 'hold';
+      const held: Array<() => void> = [];
+      await page.route('**/v1/analysis/interval', async (route) => {
+        if (!isEarlier(route.request().postDataJSON() as Json | null)) return route.continue();
+        if (mode === 'fail') return route.abort('connectionreset');
+        await new Promise<void>((resolve) => held.push(resolve));
+        await route.continue().catch(() => undefined);
+      });
+      try {
+        const aborted = page.waitForEvent('requestfailed', {
+          predicate: (r) => isEarlier(r.postDataJSON() as Json | null),
+          timeout: 60_000,
+        });
+        await page.getByTestId('comparison').selectOption('previous');
+        await page.getByTestId('run').click();
+        const running = page.getByTestId('comparison-running');
+        await running.waitFor({ timeout: 60_000 });
+        await expect(running.textContent()).resolves.toContain(`${earlier.from}~${earlier.to}`);
+        // This period's result is on screen while the earlier one runs.
+        await page.getByTestId('result-table').first().waitFor();
+        await running.getByRole('button', { name: '取消查询' }).click();
+        await aborted;
+        await expect
+          .poll(() => page.getByTestId('result').getByRole('status').first().textContent())
+          .toContain('查询已取消');
+        // A failing network: the error line names the period and offers Retry; once the
+        // network is back, Retry shows the comparison.
+        mode = 'fail';
+        await page.getByTestId('result').getByRole('button', { name: '重试' }).click();
+        const error = page.getByTestId('comparison-error');
+        await error.waitFor({ timeout: 60_000 });
+        await expect(error.textContent()).resolves.toContain('对比周期查询出错');
+        await page.unroute('**/v1/analysis/interval');
+        await error.getByRole('button', { name: '重试' }).click();
+        await page.getByTestId('comparison-table').waitFor({ timeout: 60_000 });
+      } finally {
+        for (const release of held) release();
+        await page.unroute('**/v1/analysis/interval').catch(() => undefined);
+      }
+    }, 240_000);
   });
 }

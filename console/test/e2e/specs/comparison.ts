@@ -2,6 +2,7 @@
 // page runs the same query over the earlier range, and what it shows for both periods equals what
 // the API answers when this test asks it for each range itself. The earlier range is worked out
 // here by hand (UTC calendar arithmetic), not by the console's code.
+import { readFileSync } from 'node:fs';
 import type { Page, Response } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openModel } from '../support/analysis-run.ts';
@@ -164,6 +165,30 @@ export function comparisonSpecs(ctx: SuiteContext): void {
         .poll(() => page.locator('.recharts-legend-wrapper').first().textContent())
         .toContain(`${earlier.from}~${earlier.to}`);
       await screenshot(page, '70-compare-funnel');
+      // The CSV export carries the comparison columns with the raw figures.
+      const download = page.waitForEvent('download');
+      await page.getByTestId('csv-export').first().click();
+      const csv = readFileSync((await (await download).path())!, 'utf8').replace(/^\ufeff/, '');
+      const [header, ...lines] = csv
+        .trim()
+        .split('\r\n')
+        .map((line) => line.split(','));
+      expect(header!.slice(6)).toEqual([
+        `用户数 (对比期 ${earlier.from}~${earlier.to})`,
+        `总体转化率 (对比期 ${earlier.from}~${earlier.to})`,
+        '用户数 变化',
+        '总体转化率 差值（百分点）',
+      ]);
+      expect(lines.map((cells) => cells.slice(1))).toEqual(
+        expected.map((row) => row.map((v) => (v === null ? '' : String(v)))),
+      );
+      // English is one click away: the same choice, English labels.
+      await page.getByLabel('语言').selectOption('en');
+      await expect(
+        page.getByLabel('Comparison period').locator('option:checked').textContent(),
+      ).resolves.toBe('Previous period');
+      await page.getByLabel('Language').selectOption('zh-CN');
+      await page.getByLabel('对比周期').waitFor();
       // The link holds the choice: a reload shows the comparison again.
       await page.reload();
       await expect.poll(() => numericRows(page, 'result-table'), { timeout: 60_000 }).toEqual(expected);

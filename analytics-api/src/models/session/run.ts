@@ -43,10 +43,27 @@ function topScreens(rows: Row[], column: 'entry' | 'exit', limit: number) {
   return rest > 0 ? [...top, { screen: OTHERS_GROUP, sessions: rest }] : top;
 }
 
+/** Keys of the groups shown: the top ones of a first pass, or (none in "$others") all, ranked here. */
+function rankedGroups(rows: Row[]): string[] {
+  return rows
+    .filter((r) => Number(r.grp) === SET.group && Number(r.sessions) > 0)
+    .map((r) => ({ key: String(r.gkey), sessions: Number(r.sessions) }))
+    .sort((a, b) => b.sessions - a.sessions || Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
+    .map((g) => g.key);
+}
+
 export async function runSession(ctx: AnalysisContext<SessionQuery>): Promise<Omit<SessionResult, 'meta'>> {
   const sql = sessionSql(ctx);
-  const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
+  // null: every group is shown as it is (at most groupLimit of them), so one pass suffices.
+  let topKeys: string[] | null = null;
+  if (sql.groupProbe && sql.topGroups) {
+    const distinct = await ctx.rows<{ gkey: string }>(sql.groupProbe);
+    if (distinct.length > ctx.groupLimit) {
+      topKeys = (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey);
+    }
+  }
   const rows = await ctx.rows<Row>(sql.main(topKeys));
+  const shown = sql.groupProbe ? (topKeys ?? rankedGroups(rows)) : [];
   const periods = periodsOf(ctx.range, ctx.granularity);
   const of = (set: number, gkey?: string) =>
     rows.filter((r) => Number(r.grp) === set && (gkey === undefined || r.gkey === gkey));
@@ -59,13 +76,13 @@ export async function runSession(ctx: AnalysisContext<SessionQuery>): Promise<Om
     return { group, total: statsOf(totalRow), byPeriod: periods.map((p) => statsOf(byPeriod.get(p))) };
   };
   // An aggregate over no rows still yields its grand-total rows: only a group with sessions exists.
-  const hasOthers = of(SET.group, OTHERS_GROUP).some((r) => Number(r.sessions) > 0);
+  const hasOthers = topKeys !== null && of(SET.group, OTHERS_GROUP).some((r) => Number(r.sessions) > 0);
   const limit = ctx.query.screenLimit ?? 10;
   return {
     periods,
     overall: series(null, of(SET.all)[0], of(SET.period)),
-    groups: sql.topGroups
-      ? [...topKeys, ...(hasOthers ? [OTHERS_GROUP] : [])].map((key) =>
+    groups: sql.groupProbe
+      ? [...shown, ...(hasOthers ? [OTHERS_GROUP] : [])].map((key) =>
           series(groupValue(ctx, key), of(SET.group, key)[0], of(SET.groupPeriod, key)),
         )
       : [],

@@ -19,14 +19,11 @@ import { eventKeySql, type ScreenColumns, screenColumns } from './event-key-sql.
 import { MAX_EVENTS_PER_PERSON, type SessionQuery } from './schema.ts';
 import { userFlagsSql, usersSql } from './user-flags-sql.ts';
 
-/**
- * Rows (person, st, dur, evs, scr, cnt, entryRank, exitRank, period, gkey, fAll, fP, fG, fGP):
- * one per session. topKeys null: groups are not mapped to top N + "$others".
- */
-function sessionsSql(
+/** The events sessions are made of: with their key, group key and session id, or the group key only. */
+function sourceSql(
   ctx: AnalysisContext<SessionQuery>,
   screens: ScreenColumns,
-  topKeys: readonly string[] | null,
+  columns: 'all' | 'group key',
 ): string {
   const q = ctx.query;
   const { params, names } = ctx;
@@ -42,15 +39,36 @@ function sessionsSql(
   const include = q.includeEvents?.map((n, i) => names.event(n, `includeEvents[${i}]`));
   const bySessionId = q.sessionMode === 'session_id';
   const grouped = (q.groupBy?.length ?? 0) > 0;
-  const source = eventSourceSql(ctx, {
+  return eventSourceSql(ctx, {
     events: include ? [...include, ...screens.names, ...countName] : 'any',
     where: bySessionId ? ["e.session_id != ''"] : [],
-    columns: {
-      k: eventKeySql(ctx, screens, `toUInt8(${countCond})`),
-      ...(grouped ? { gkey: groupKeySql(ctx) } : {}),
-      ...(bySessionId ? { skey: 'e.session_id' } : {}),
-    },
+    // The group keys alone need no resolved person (unless they come from the profile).
+    ...(columns === 'group key' ? { resolvePerson: false } : {}),
+    columns:
+      columns === 'group key'
+        ? { gkey: groupKeySql(ctx) }
+        : {
+            k: eventKeySql(ctx, screens, `toUInt8(${countCond})`),
+            ...(grouped ? { gkey: groupKeySql(ctx) } : {}),
+            ...(bySessionId ? { skey: 'e.session_id' } : {}),
+          },
   });
+}
+
+/**
+ * Rows (person, st, dur, evs, scr, cnt, entryRank, exitRank, period, gkey, fAll, fP, fG, fGP):
+ * one per session. topKeys null: groups are not mapped to top N + "$others".
+ */
+function sessionsSql(
+  ctx: AnalysisContext<SessionQuery>,
+  screens: ScreenColumns,
+  topKeys: readonly string[] | null,
+): string {
+  const q = ctx.query;
+  const { params } = ctx;
+  const bySessionId = q.sessionMode === 'session_id';
+  const grouped = (q.groupBy?.length ?? 0) > 0;
+  const source = sourceSql(ctx, screens, 'all');
   const cap = Number(MAX_EVENTS_PER_PERSON);
   const startMs = params.add(ctx.range.startMs, 'Int64');
   const all = (column: string) => `groupArray(${cap})(${column})`;
@@ -97,23 +115,33 @@ function sessionsSql(
 }
 
 export interface SessionSql {
+  /**
+   * With group-by: up to groupLimit + 1 distinct group keys of the events. When there are at most
+   * groupLimit, no session can fall into "$others", and the figures need one pass, not two.
+   */
+  readonly groupProbe: string | null;
+  /** With group-by: the top groupLimit group keys by sessions (ties bytewise by key). */
   readonly topGroups: string | null;
-  /** Aggregated rows; grp = grouping(gkey, period, entry, exit). */
-  readonly main: (topKeys: readonly string[]) => string;
+  /** Aggregated rows; grp = grouping(gkey, period, entry, exit). topKeys null: every group as is. */
+  readonly main: (topKeys: readonly string[] | null) => string;
 }
 
 export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
   const screens = screenColumns(ctx);
   const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
+  const limit = Number(ctx.groupLimit);
+  const groupProbe = grouped
+    ? `SELECT DISTINCT gkey FROM (${sourceSql(ctx, screens, 'group key')}) LIMIT ${limit + 1}`
+    : null;
   const topGroups = grouped
     ? `${screens.dictionary}
        SELECT gkey FROM (${sessionsSql(ctx, screens, null)})
-       GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
+       GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${limit}`
     : null;
   // The full sets even without group-by (gkey is then constant): one shape of rows to read.
   const sets = '(gkey, period), (gkey), (period), (), (entryRank), (exitRank)';
   const name = (rank: string) => `if(${rank} = 0, NULL, screenNames[${rank}])`;
-  const main = (topKeys: readonly string[]) => `${screens.dictionary}
+  const main = (topKeys: readonly string[] | null) => `${screens.dictionary}
     SELECT gkey, period, ${name('entryRank')} AS entry, ${name('exitRank')} AS exit,
            count() AS sessions, ${usersSql('grp')} AS users,
            avg(dur) AS avgDur, quantileExactLow(0.5)(dur) AS medDur, sum(evs) AS events,
@@ -121,5 +149,5 @@ export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
            countIf(cnt > 0) AS withCounted, grouping(gkey, period, entryRank, exitRank) AS grp
     FROM (${sessionsSql(ctx, screens, topKeys)})
     GROUP BY GROUPING SETS (${sets})`;
-  return { topGroups, main };
+  return { groupProbe, topGroups, main };
 }

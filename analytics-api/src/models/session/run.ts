@@ -63,6 +63,7 @@ export async function runSession(ctx: AnalysisContext<SessionQuery>): Promise<Om
     }
   }
   const rows = await ctx.rows<Row>(sql.main(topKeys));
+  const grouped = sql.groupProbe !== null;
   const shown = sql.groupProbe ? (topKeys ?? rankedGroups(rows)) : [];
   const periods = periodsOf(ctx.range, ctx.granularity);
   const of = (set: number, gkey?: string) =>
@@ -80,13 +81,16 @@ export async function runSession(ctx: AnalysisContext<SessionQuery>): Promise<Om
   const limit = ctx.query.screenLimit ?? 10;
   return {
     periods,
-    overall: series(null, of(SET.all)[0], of(SET.period)),
+    // Without group-by the one group is everything (see sql.ts).
+    overall: grouped
+      ? series(null, of(SET.all)[0], of(SET.period))
+      : series(null, of(SET.group)[0], of(SET.groupPeriod)),
     groups: sql.groupProbe
       ? [...shown, ...(hasOthers ? [OTHERS_GROUP] : [])].map((key) =>
           series(groupValue(ctx, key), of(SET.group, key)[0], of(SET.groupPeriod, key)),
         )
       : [],
-    entryScreens: topScreens(of(SET.entry), 'entry', limit),
-    exitScreens: topScreens(of(SET.exit), 'exit', limit),
+    entryScreens: topScreens(of(grouped ? SET.entry : SET.groupEntry), 'entry', limit),
+    exitScreens: topScreens(of(grouped ? SET.exit : SET.groupExit), 'exit', limit),
   };
 }

@@ -138,8 +138,11 @@ export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
        SELECT gkey FROM (${sessionsSql(ctx, screens, null)})
        GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${limit}`
     : null;
-  // The full sets even without group-by (gkey is then constant): one shape of rows to read.
-  const sets = '(gkey, period), (gkey), (period), (), (entryRank), (exitRank)';
+  // Without group-by gkey is constant, so (gkey, period) and (gkey) are the period and overall
+  // figures: four sets instead of six (the exact median is the costly aggregate, ~5% of the CPU).
+  const sets = grouped
+    ? '(gkey, period), (gkey), (period), (), (entryRank), (exitRank)'
+    : '(gkey, period), (gkey), (gkey, entryRank), (gkey, exitRank)';
   const name = (rank: string) => `if(${rank} = 0, NULL, screenNames[${rank}])`;
   const main = (topKeys: readonly string[] | null) => `${screens.dictionary}
     SELECT gkey, period, ${name('entryRank')} AS entry, ${name('exitRank')} AS exit,

@@ -9,7 +9,17 @@ import { keepTopGroupsSql } from '../common/group-by-sql.ts';
 import { periodSql } from '../common/period-sql.ts';
 
 /** Grouping-set ids of grouping(gkey, period, entryRank, exitRank), as run.ts reads them. */
-export const SESSION_SETS = { groupPeriod: 3, group: 7, period: 11, all: 15, entry: 13, exit: 14 } as const;
+export const SESSION_SETS = {
+  groupPeriod: 3,
+  group: 7,
+  period: 11,
+  all: 15,
+  entry: 13,
+  exit: 14,
+  /** Entry / exit screens without group-by: (gkey, entryRank), (gkey, exitRank). */
+  groupEntry: 5,
+  groupExit: 6,
+} as const;
 
 /**
  * SELECT list (over `sts`, the session starts in ms since the range start `startMs`, and `gkss`

@@ -110,7 +110,14 @@ try {
     tls: null,
     logLevel: 'silent',
   };
-  const app = await buildApp({ config, clickhouse, metadata, logger: false });
+  // Errors only, on stderr: a model that fails with a 500 shows its engine error in the log, and
+  // stdout keeps nothing but the final JSON line.
+  const app = await buildApp({
+    config,
+    clickhouse,
+    metadata,
+    logger: { level: 'error', stream: process.stderr },
+  });
   await app.ready();
   stops.push(() => app.close());
   const login = await app.inject({

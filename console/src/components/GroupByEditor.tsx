@@ -2,6 +2,7 @@
 // into buckets at boundaries the staff type in (the API's `groupBy[].buckets`). The catalog says
 // which properties are numeric; without a catalog the boundaries box is offered for every one.
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { catalogPropertiesQuery } from '../api/queries.ts';
 import type { GroupBy } from '../api/types.ts';
 import { useScope } from '../app/scope.tsx';
@@ -25,7 +26,10 @@ function GroupByRow({
   const { t, lang } = useI18n();
   const en = lang === 'en';
   const { appId } = useScope();
-  const source = entry?.source ?? sources[0]!;
+  // The source picked before any property (the entry does not exist yet) must stick, or the
+  // user properties could never be offered on an empty row.
+  const [chosen, setChosen] = useState<Source>(sources[0]!);
+  const source = entry?.source ?? chosen;
   const catalog = useQuery(catalogPropertiesQuery(appId, source)).data ?? [];
   const known = catalog.find((p) => p.name === entry?.property);
   const numeric = entry !== undefined && (known ? known.type === 'number' : catalog.length === 0);
@@ -39,7 +43,10 @@ function GroupByRow({
           options={sources.map(
             (s) => [s, s === 'event' ? t('meta.eventProps') : t('meta.userProps')] as const,
           )}
-          onChange={(s) => onChange(entry ? { source: s, property: entry.property } : undefined)}
+          onChange={(s) => {
+            setChosen(s);
+            if (entry) onChange({ source: s, property: entry.property });
+          }}
         />
       )}
       <PropertyPicker

@@ -14,6 +14,7 @@ import { CONSOLE_ROOT } from '../../src/server/config.ts';
 import { comparisonSpecs } from './specs/comparison.ts';
 import { controlSpecs } from './specs/controls.ts';
 import { forwardedAddressSpecs } from './specs/forwarded-address.ts';
+import { groupBySpecs } from './specs/group-by.ts';
 import { contractSpecs } from './specs/openapi-contract.ts';
 import { personSpecs } from './specs/persons.ts';
 import { ARTIFACTS, apiPost, launchBrowser, loginPage, numericRows, screenshot } from './support/browser.ts';
@@ -443,6 +444,7 @@ describe('bundle', () => {
 controlSpecs(ctx);
 personSpecs(ctx);
 comparisonSpecs(ctx);
+groupBySpecs(ctx);
 forwardedAddressSpecs(ctx);
 // Last: checks the bodies every spec above sent.
 contractSpecs(ctx);

@@ -69,7 +69,10 @@ export function AnalysisFrame({ model, view }: { model: string; view: ModelView 
     const { appId: _a, orgCode: _o, ...rest } = next;
     const q = { ...rest, appId: scope.appId, ...(scope.narrowTo ? { orgCode: scope.narrowTo } : {}) };
     setDraft(q);
-    navigate(urlFor(model, q, common.compare ? null : draftVs));
+    // The picked group stays while the grouping does (the same values come back); a new
+    // grouping starts at 整体.
+    const sameGrouping = JSON.stringify(next.groupBy) === JSON.stringify(committed.groupBy);
+    navigate(urlFor(model, q, common.compare ? null : draftVs, sameGrouping ? search.get('group') : null));
   };
   const setField = (key: string, value: unknown) => {
     const next = { ...draft };

@@ -17,5 +17,24 @@ export const seriesStyle = (i: number) => ({
   strokeDasharray: DASHES[i % DASHES.length]!,
 });
 
-export const groupLabel = (group: ReadonlyArray<string | null> | null | undefined): string =>
-  group ? group.map((g) => (g === null ? '(未设置)' : g === '$others' ? '其他' : g)).join(' / ') : '';
+/** A group's values for people: "$others" (every group outside the top N) and null (not set)
+ *  named in the page's language (Chinese unless asked otherwise). */
+export const groupLabel = (
+  group: ReadonlyArray<string | null> | null | undefined,
+  lang: 'zh-CN' | 'en' = 'zh-CN',
+): string =>
+  group
+    ? group
+        .map((g) =>
+          g === null
+            ? lang === 'en'
+              ? '(not set)'
+              : '(未设置)'
+            : g === '$others'
+              ? lang === 'en'
+                ? 'Others'
+                : '其他'
+              : g,
+        )
+        .join(' / ')
+    : '';

@@ -1,5 +1,5 @@
 // The analysis query lives in the URL (?q=<JSON>), so a copied link reproduces the view: same
-// model, app, org node, dates and options (and `&vs=`, the comparison period). Anything unparsable is ignored, never executed.
+// model, app, org node, dates and options (and `&vs=`, the comparison period; `&group=`, the picked group). Anything unparsable is ignored, never executed.
 import type { Query } from './model-view.ts';
 
 export function readUrlQuery(search: URLSearchParams): Query | null {
@@ -13,9 +13,11 @@ export function readUrlQuery(search: URLSearchParams): Query | null {
   }
 }
 
-/** The page's address; `vs` is the comparison period choice (a console setting, not an API field). */
-export function urlFor(model: string, query: Query, vs?: string | null): string {
+/** The page's address; `vs` is the comparison period choice and `group` the group picked on a
+ *  grouped result (group-picker.tsx): console settings, not API fields. */
+export function urlFor(model: string, query: Query, vs?: string | null, group?: string | null): string {
   const params = new URLSearchParams({ q: JSON.stringify(query) });
   if (vs) params.set('vs', vs);
+  if (group) params.set('group', group);
   return `/analysis/${model}?${params.toString()}`;
 }

@@ -18,7 +18,7 @@ const DAY = 86_400_000;
 const utc = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** Same number of days, ending the day before `from`. */
-function previousRange(from: string, to: string) {
+export function previousRange(from: string, to: string) {
   const days = (utc(to) - utc(from)) / DAY + 1;
   return { from: iso(utc(from) - days * DAY), to: iso(utc(from) - DAY) };
 }

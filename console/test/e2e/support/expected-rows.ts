@@ -77,11 +77,14 @@ export const EXPECTED_ROWS: Record<string, (result: Json) => Row[]> = {
     return [stats(r.total), ...arr(r.cells).map(stats)];
   },
   attribution: (r) => {
+    // The overall touchpoints, then each group's (only with group-by).
     const models = arr(r.models) as string[];
-    return arr(r.touchpoints).map((tp) => {
-      const x = tp as Json;
-      const credits = x.credits as Record<string, Json>;
-      return [n(x.touchedConversions), ...models.map((m) => n(credits[m]?.conversions) ?? 0)];
-    });
+    return [r, ...arr(r.groups)].flatMap((block) =>
+      arr((block as Json).touchpoints).map((tp) => {
+        const x = tp as Json;
+        const credits = x.credits as Record<string, Json>;
+        return [n(x.touchedConversions), ...models.map((m) => n(credits[m]?.conversions) ?? 0)];
+      }),
+    );
   },
 };

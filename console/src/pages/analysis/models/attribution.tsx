@@ -1,14 +1,21 @@
 // Attribution (归因分析): a conversion event, touchpoints (optionally split by a property such as
 // banner id), lookback; stacked bars per attribution model (each stack = the touchpoints' credit),
 // a table of credited conversions per touchpoint and model, and the unattributed conversions.
+// Grouped: conversions per group, stacked bars per group under one model, a picker for whose
+// credits the models chart draws, and every group's credits in the table (and its CSV).
+import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { AttributionResult } from '../../../../../analytics-api/src/models/attribution/schema.ts';
+import type {
+  AttributionGroup,
+  AttributionResult,
+} from '../../../../../analytics-api/src/models/attribution/schema.ts';
 import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
-import { EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
+import { Choice, EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
-import { PALETTE } from '../chart-style.ts';
+import { groupLabel, PALETTE } from '../chart-style.ts';
+import { GroupPicker, usePickedGroup } from '../group-picker.tsx';
 import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 import { AttributionLink } from './attribution-link.tsx';
 
@@ -87,22 +94,46 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ query, result, previous }: { query: Query; result: unknown; previous?: PreviousPeriod }) {
+type Credits = AttributionResult['touchpoints'];
+const tpKey = (tp: Credits[number]) => `${tp.touchpoint}|${tp.splitValue ?? ''}`;
+
+function Result({
+  query,
+  result,
+  compact,
+  previous,
+}: {
+  query: Query;
+  result: unknown;
+  compact?: boolean;
+  previous?: PreviousPeriod;
+}) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const r = result as AttributionResult;
   const p = previous?.result as AttributionResult | undefined;
   const en = lang === 'en';
+  const groups = compact ? undefined : r.groups;
+  // Grouped: the picker (and the address) says whose credits the models chart draws.
+  const { picked, pick } = usePickedGroup(groups);
+  const shown = picked ?? r;
+  const overallName = en ? 'Overall' : '整体';
+  const shownName = picked ? groupLabel(picked.group, lang) : overallName;
+  const withValue = typeof query.valueProperty === 'string';
   const modelName = (m: string) => MODEL_NAMES[m]?.[lang === 'en' ? 1 : 0] ?? m;
-  const tpName = (tp: AttributionResult['touchpoints'][number]) =>
-    tp.splitValue ? `${tp.event}: ${tp.splitValue}` : tp.event;
+  const tpName = (tp: Credits[number]) => (tp.splitValue ? `${tp.event}: ${tp.splitValue}` : tp.event);
   const data = r.models.map((m) => {
     const row: Record<string, string | number> = { model: modelName(m) };
-    r.touchpoints.forEach((tp, i) => {
+    shown.touchpoints.forEach((tp, i) => {
       row[`t${i}`] = tp.credits[m]?.conversions ?? 0;
     });
     return row;
   });
+  // The credit table: the overall touchpoints, then each group's (so its CSV holds every group).
+  const blocks: Array<[string | null, Credits]> = [
+    [groups ? overallName : null, r.touchpoints],
+    ...(groups ?? []).map((g): [string, Credits] => [groupLabel(g.group, lang), g.touchpoints]),
+  ];
   return (
     <>
       <p data-testid="attribution-totals">
@@ -131,7 +162,7 @@ function Result({ query, result, previous }: { query: Query; result: unknown; pr
               current: r.unattributed.conversions,
               previous: p.unattributed.conversions,
             },
-            ...(typeof query.valueProperty === 'string'
+            ...(withValue
               ? [
                   {
                     label: en ? 'Conversion value' : '转化价值',
@@ -143,7 +174,42 @@ function Result({ query, result, previous }: { query: Query; result: unknown; pr
           ]}
         />
       )}
-      <figure className="chart" aria-label={`${t('q.chart')}: ${t('model.attribution')}`}>
+      {groups && (
+        <>
+          <DataTable
+            caption={en ? 'Conversions per group' : '各分组转化'}
+            filename="attribution-groups.csv"
+            testId="attribution-groups"
+            columns={[
+              { header: t('col.group') },
+              { header: en ? 'Conversions' : '转化总数', kind: 'number' },
+              { header: en ? 'Attributed' : '有触点', kind: 'number' },
+              { header: en ? 'No touchpoint in window' : '窗口内无触点', kind: 'number' },
+              ...(withValue
+                ? [
+                    { header: en ? 'Conversion value' : '转化价值', kind: 'number' as const },
+                    { header: en ? 'Attributed value' : '有触点转化价值', kind: 'number' as const },
+                  ]
+                : []),
+            ]}
+            rows={[r, ...groups].map((g) => [
+              g === r ? overallName : groupLabel((g as AttributionGroup).group, lang),
+              g.total.conversions,
+              g.attributed.conversions,
+              g.unattributed.conversions,
+              ...(withValue ? [g.total.value, g.attributed.value] : []),
+            ])}
+          />
+          <GroupCredits groups={groups} models={r.models} modelName={modelName} tpName={tpName} />
+          <div className="row">
+            <GroupPicker groups={groups} picked={picked} onPick={pick} />
+          </div>
+        </>
+      )}
+      <figure
+        className="chart"
+        aria-label={`${t('q.chart')}: ${t('model.attribution')}${groups ? ` (${shownName})` : ''}`}
+      >
         <ResponsiveContainer width="100%" height={320}>
           <BarChart data={data}>
             <CartesianGrid strokeDasharray="3 3" />
@@ -151,9 +217,9 @@ function Result({ query, result, previous }: { query: Query; result: unknown; pr
             <YAxis tickFormatter={i18n.compact} width={70} />
             <Tooltip formatter={(v) => i18n.exact(Number(v))} />
             <Legend />
-            {r.touchpoints.map((tp, i) => (
+            {shown.touchpoints.map((tp, i) => (
               <Bar
-                key={`${tp.touchpoint}-${tp.splitValue}`}
+                key={tpKey(tp)}
                 dataKey={`t${i}`}
                 name={tpName(tp)}
                 stackId="credit"
@@ -169,16 +235,85 @@ function Result({ query, result, previous }: { query: Query; result: unknown; pr
         filename="attribution.csv"
         testId="result-table"
         columns={[
+          ...(groups ? [{ header: t('col.group') }] : []),
           { header: lang === 'en' ? 'Touchpoint' : '触点' },
           { header: lang === 'en' ? 'Touched conversions' : '触达转化数', kind: 'number' },
           ...r.models.map((m) => ({ header: modelName(m), kind: 'number' as const })),
         ]}
-        rows={r.touchpoints.map((tp) => [
-          tpName(tp),
-          tp.touchedConversions,
-          ...r.models.map((m) => tp.credits[m]?.conversions ?? 0),
-        ])}
+        rows={blocks.flatMap(([name, touchpoints]) =>
+          touchpoints.map((tp) => [
+            ...(name === null ? [] : [name]),
+            tpName(tp),
+            tp.touchedConversions,
+            ...r.models.map((m) => tp.credits[m]?.conversions ?? 0),
+          ]),
+        )}
       />
+    </>
+  );
+}
+
+/** Stacked bars with one bar per group: the credits each touchpoint earns there under one model. */
+function GroupCredits({
+  groups,
+  models,
+  modelName,
+  tpName,
+}: {
+  groups: readonly AttributionGroup[];
+  models: readonly string[];
+  modelName: (m: string) => string;
+  tpName: (tp: Credits[number]) => string;
+}) {
+  const i18n = useI18n();
+  const en = i18n.lang === 'en';
+  const [model, setModel] = useState(models[0] ?? 'first_touch');
+  // A group may lack a touchpoint (no credit there): the stacks are the union over the groups.
+  const touchpoints = new Map<string, Credits[number]>();
+  for (const g of groups)
+    for (const tp of g.touchpoints) if (!touchpoints.has(tpKey(tp))) touchpoints.set(tpKey(tp), tp);
+  const keys = [...touchpoints.keys()];
+  const data = groups.map((g) => {
+    const row: Record<string, string | number> = { group: groupLabel(g.group, i18n.lang) };
+    for (const tp of g.touchpoints) row[`t${keys.indexOf(tpKey(tp))}`] = tp.credits[model]?.conversions ?? 0;
+    return row;
+  });
+  return (
+    <>
+      <div className="row">
+        <Choice
+          label={en ? 'Model for the groups chart' : '分组图表的归因模型'}
+          value={model}
+          testId="group-credits-model"
+          options={models.map((m) => [m, modelName(m)] as const)}
+          onChange={setModel}
+        />
+      </div>
+      <figure
+        className="chart"
+        data-testid="attribution-group-chart"
+        aria-label={`${en ? 'Credited conversions per group' : '各分组触点贡献'}: ${modelName(model)}`}
+      >
+        <ResponsiveContainer width="100%" height={320}>
+          <BarChart data={data}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="group" />
+            <YAxis tickFormatter={i18n.compact} width={70} />
+            <Tooltip formatter={(v) => i18n.exact(Number(v))} />
+            <Legend />
+            {keys.map((k, i) => (
+              <Bar
+                key={k}
+                dataKey={`t${i}`}
+                name={tpName(touchpoints.get(k)!)}
+                stackId="credit"
+                fill={PALETTE[i % PALETTE.length]}
+                isAnimationActive={false}
+              />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </figure>
     </>
   );
 }
@@ -189,7 +324,7 @@ export const attributionView: ModelView = {
     touchpoints: [{ event: 'banner_click', splitBy: 'banner_id' }, { event: 'loan_view' }],
     lookbackDays: 7,
   }),
-  common: { granularity: false, groupBy: false },
+  common: { granularity: false },
   Form,
   Result,
   isEmpty: (r) => (r as AttributionResult).total.conversions === 0,

@@ -1,5 +1,6 @@
 // The customers behind one path node: the path query re-run with `listUsers` (same sessions, same
-// top-N cut, so the same people the node counts). The API answers up to 10,000 person ids in one
+// top-N cut, so the same people the node counts); with a group picked, the node of that group's
+// diagram (`listUsers.group`). The API answers up to 10,000 person ids in one
 // list; the table pages through it here, and the API's result cache answers the repeat calls.
 // Shown only to staff with analysis.export.
 import { useId, useState } from 'react';
@@ -14,11 +15,15 @@ const MAX_LISTED = 10_000;
 
 export function PathPersons({
   query,
-  result,
+  diagram,
+  group,
   nodeName,
 }: {
   query: Query;
-  result: PathResult;
+  /** The diagram on screen: the overall one, or the picked group's. */
+  diagram: Pick<PathResult, 'nodes'>;
+  /** The picked group's values (`listUsers.group`), null for the overall diagram. */
+  group: ReadonlyArray<string | null> | null;
   nodeName: (key: string) => string;
 }) {
   const { lang, exact } = useI18n();
@@ -27,10 +32,10 @@ export function PathPersons({
   const id = useId();
   const [choice, setChoice] = useState(0);
   const [shown, setShown] = useState<number | null>(null);
-  if (!scope.can('analysis.export') || result.nodes.length === 0) return null;
+  if (!scope.can('analysis.export') || diagram.nodes.length === 0) return null;
   const label = (n: PathResult['nodes'][number]) =>
     `${n.level}. ${nodeName(n.key)} (${exact(n.users)} ${en ? 'customers' : '人'})`;
-  const node = shown === null ? undefined : result.nodes[shown];
+  const node = shown === null ? undefined : diagram.nodes[shown];
   return (
     <section className="persons-picker" data-testid="path-persons">
       <h2>{en ? 'Show the customers behind a node' : '查看节点背后的用户'}</h2>
@@ -38,7 +43,7 @@ export function PathPersons({
         <span className="field">
           <label htmlFor={id}>{en ? 'Node' : '节点'}</label>
           <select id={id} value={choice} onChange={(e) => setChoice(Number(e.target.value))}>
-            {result.nodes.map((n, i) => (
+            {diagram.nodes.map((n, i) => (
               <option key={`${n.level}|${n.key}`} value={i}>
                 {label(n)}
               </option>
@@ -51,13 +56,28 @@ export function PathPersons({
       </div>
       {node && (
         <PersonsTable
-          key={`${node.level}|${node.key}`}
+          key={`${JSON.stringify(group)}|${node.level}|${node.key}`}
           title={en ? `Customers at ${label(node)}` : `经过 ${label(node)} 的用户`}
-          queryKey={['analyses', String(query.appId ?? ''), 'path/persons', query, node.level, node.key]}
+          queryKey={[
+            'analyses',
+            String(query.appId ?? ''),
+            'path/persons',
+            query,
+            group,
+            node.level,
+            node.key,
+          ]}
           onClose={() => setShown(null)}
           withLoginIds={false}
           fetchPage={async (offset, limit, signal) => {
-            const body = { ...query, listUsers: { level: node.level, node: node.key, limit: MAX_LISTED } };
+            const listUsers = {
+              level: node.level,
+              node: node.key,
+              limit: MAX_LISTED,
+              // The node of the picked group's diagram (its own top nodes, its own customers).
+              ...(group ? { group: [...group] } : {}),
+            };
+            const body = { ...query, listUsers };
             const answer = await api<PathResult>('/v1/analysis/path', { method: 'POST', body, signal });
             const ids = answer.personIds ?? [];
             return {

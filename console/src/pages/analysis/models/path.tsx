@@ -1,8 +1,9 @@
 // Paths (用户路径): session paths as a Sankey (one column per step; node = event, or event +
 // property value when split), the links table with sessions and users, and drop-off per node.
+// Grouped, the sessions per group and a picker that draws one group's own diagram instead.
 import { useQuery } from '@tanstack/react-query';
 import { ResponsiveContainer, Sankey, Tooltip } from 'recharts';
-import type { PathResult } from '../../../../../analytics-api/src/models/path/schema.ts';
+import type { PathGroup, PathResult } from '../../../../../analytics-api/src/models/path/schema.ts';
 import { catalogEventsQuery } from '../../../api/queries.ts';
 import { useScope } from '../../../app/scope.tsx';
 import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
@@ -10,6 +11,8 @@ import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { groupLabel } from '../chart-style.ts';
+import { GroupPicker, usePickedGroup } from '../group-picker.tsx';
 import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
 import { PathOptions } from './path-options.tsx';
 import { PathPersons } from './path-persons.tsx';
@@ -92,6 +95,20 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
+/** The compared period's sessions per node of the same diagram (overall, or the same group), by
+ *  level and key; null when there is nothing to compare with. "$others" groups hold different
+ *  groups in each period, so they are not compared. */
+function earlierSessions(previous: PreviousPeriod | undefined, group: PathGroup | null) {
+  if (!previous) return null;
+  const p = previous.result as PathResult;
+  const diagram = group
+    ? group.group.includes('$others')
+      ? undefined
+      : p.groups?.find((g) => JSON.stringify(g.group) === JSON.stringify(group.group))
+    : p;
+  return new Map((diagram?.nodes ?? []).map((n) => [`${n.level}|${n.key}`, n.sessions]));
+}
+
 function Result({
   query,
   result,
@@ -105,20 +122,22 @@ function Result({
 }) {
   const i18n = useI18n();
   const { t } = i18n;
+  const en = i18n.lang === 'en';
   const r = result as PathResult;
-  // The compared period's sessions per node, by level and key (its own top nodes may differ).
-  const before = previous
-    ? new Map((previous.result as PathResult).nodes.map((n) => [`${n.level}|${n.key}`, n.sessions]))
-    : null;
+  // Grouped: one diagram per group beside the overall one; the picker (and the address) says
+  // which is drawn. A dashboard card always draws the overall diagram.
+  const { picked, pick } = usePickedGroup(compact ? undefined : r.groups);
+  const diagram: PathGroup | PathResult = picked ?? r;
+  const before = earlierSessions(previous, picked);
   const { appId } = useScope();
   const catalog = useQuery(catalogEventsQuery(appId)).data ?? [];
   const names = new Map(catalog.map((e) => [e.name, e.displayName]));
   const index = new Map<string, number>();
-  const nodes = r.nodes.map((n, i) => {
+  const nodes = diagram.nodes.map((n, i) => {
     index.set(`${n.level}|${n.key}`, i);
     return { name: `${n.level}. ${nodeName(n.key, names)}` };
   });
-  const links = r.links
+  const links = diagram.links
     .map((l) => ({
       source: index.get(`${l.level}|${l.source}`),
       target: index.get(`${l.level + 1}|${l.target}`),
@@ -128,10 +147,32 @@ function Result({
       (l): l is { source: number; target: number; value: number } =>
         l.source !== undefined && l.target !== undefined && l.value > 0,
     );
+  const shownName = picked ? groupLabel(picked.group, i18n.lang) : en ? 'Overall' : '整体';
   return (
     <>
+      {!compact && r.groups && (
+        <>
+          <DataTable
+            caption={en ? 'Paths per group' : '各分组路径'}
+            filename="path-groups.csv"
+            testId="path-groups"
+            columns={[
+              { header: t('col.group') },
+              { header: en ? 'Sessions' : '会话数', kind: 'number' },
+              { header: t('col.users'), kind: 'number' },
+            ]}
+            rows={[
+              [en ? 'Overall' : '整体', r.sessions, r.users],
+              ...r.groups.map((g) => [groupLabel(g.group, i18n.lang), g.sessions, g.users]),
+            ]}
+          />
+          <div className="row">
+            <GroupPicker groups={r.groups} picked={picked} onPick={pick} />
+          </div>
+        </>
+      )}
       {links.length > 0 && (
-        <figure className="chart" aria-label={`${t('path.sankey')}: ${links.length}`}>
+        <figure className="chart" aria-label={`${t('path.sankey')} (${shownName}): ${links.length}`}>
           <ResponsiveContainer width="100%" height={420}>
             <Sankey
               data={{ nodes, links }}
@@ -146,16 +187,16 @@ function Result({
         </figure>
       )}
       <DataTable
-        caption={t('q.table')}
+        caption={r.groups ? `${t('q.table')} (${shownName})` : t('q.table')}
         filename="path-links.csv"
         testId="result-table"
         columns={[
           { header: t('col.from') },
           { header: t('col.to') },
-          { header: i18n.lang === 'en' ? 'Sessions' : '会话数', kind: 'number' },
+          { header: en ? 'Sessions' : '会话数', kind: 'number' },
           { header: t('col.users'), kind: 'number' },
         ]}
-        rows={r.links.map((l) => [
+        rows={diagram.links.map((l) => [
           `${l.level}. ${nodeName(l.source, names)}`,
           `${l.level + 1}. ${nodeName(l.target, names)}`,
           l.sessions,
@@ -164,24 +205,30 @@ function Result({
       />
       {!compact && (
         <DataTable
-          caption={i18n.lang === 'en' ? 'Nodes' : '节点'}
+          caption={r.groups ? `${en ? 'Nodes' : '节点'} (${shownName})` : en ? 'Nodes' : '节点'}
           filename="path-nodes.csv"
+          testId="path-nodes"
           columns={[
-            { header: i18n.lang === 'en' ? 'Node' : '节点' },
-            { header: i18n.lang === 'en' ? 'Sessions' : '会话数', kind: 'number' },
+            { header: en ? 'Node' : '节点' },
+            { header: en ? 'Sessions' : '会话数', kind: 'number' },
             { header: t('col.users'), kind: 'number' },
             { header: t('col.dropOff'), kind: 'number' },
           ]}
-          rows={r.nodes.map((n) => [`${n.level}. ${nodeName(n.key, names)}`, n.sessions, n.users, n.dropOff])}
+          rows={diagram.nodes.map((n) => [
+            `${n.level}. ${nodeName(n.key, names)}`,
+            n.sessions,
+            n.users,
+            n.dropOff,
+          ])}
         />
       )}
       {previous && before && (
         <ComparisonTable
-          caption={`${i18n.lang === 'en' ? 'Sessions per node' : '节点会话数'}: ${t('cmp.table')}`}
+          caption={`${en ? 'Sessions per node' : '节点会话数'}${r.groups ? ` (${shownName})` : ''}: ${t('cmp.table')}`}
           filename="path-nodes-comparison.csv"
           currentRange={`${String(query.from)}~${String(query.to)}`}
           previousRange={`${previous.from}~${previous.to}`}
-          figures={r.nodes.map((n) => ({
+          figures={diagram.nodes.map((n) => ({
             label: `${n.level}. ${nodeName(n.key, names)}`,
             current: n.sessions,
             // Not among the compared period's top nodes (or under "$others" there): unknown, not 0.
@@ -190,14 +237,23 @@ function Result({
           }))}
         />
       )}
-      {!compact && <PathPersons query={query} result={r} nodeName={(key) => nodeName(key, names)} />}
+      {!compact && (
+        <PathPersons
+          // A picked group has other nodes: the node choice starts again.
+          key={JSON.stringify(picked?.group ?? null)}
+          query={query}
+          diagram={diagram}
+          group={picked?.group ?? null}
+          nodeName={(key) => nodeName(key, names)}
+        />
+      )}
     </>
   );
 }
 
 export const pathView: ModelView = {
   defaults: () => ({ anchor: 'all', depth: 5, nodesPerLevel: 8, excludeEvents: ['$AppEnd'] }),
-  common: { granularity: false, groupBy: false },
+  common: { granularity: false },
   Form,
   Result,
   isEmpty: (r) => (r as PathResult).nodes.length === 0,

@@ -371,6 +371,13 @@ describe('accessible basics', () => {
       ...MODEL_NAMES.map((m) => `/analysis/${m}`),
       withRows('funnel', { steps, exclusions: [{ event: '$AppEnd', fromStep: 1, toStep: 3 }] }),
       withRows('path', { splitBy: [{ event: '$AppViewScreen', property: '$screen_name' }] }),
+      // Grouped: the group picker, the groups tables, the attribution groups chart's model choice.
+      withRows('path', { groupBy: [{ source: 'event', property: '$os' }] }),
+      withRows('attribution', {
+        targetEvent: { event: 'loan_apply_submit' },
+        touchpoints: [{ event: 'banner_click', splitBy: 'banner_id' }, { event: 'loan_view' }],
+        groupBy: [{ source: 'user', property: 'customer_level' }],
+      }),
       withRows('distribution', {
         event: { event: '$AppStart' },
         measure: 'times',

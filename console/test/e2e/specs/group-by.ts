@@ -110,6 +110,56 @@ export function groupBySpecs(ctx: SuiteContext): void {
       await screenshot(page, '81-path-grouped-persons');
     }, 240_000);
 
+    it('path grouped with a comparison period: the overall diagram, then a group against the same group', async () => {
+      const page = await ctx.as('union.analyst');
+      const { body } = await groupedPath(page);
+      await page.getByTestId('date-preset').selectOption('last_7_days');
+      const from = await page.getByLabel('开始日期').inputValue();
+      const to = await page.getByLabel('结束日期').inputValue();
+      const earlier = previousRange(from, to);
+      await page.getByTestId('comparison').selectOption('previous');
+      const earlierRun = page.waitForResponse(
+        (r) =>
+          r.url().endsWith('/v1/analysis/path') && (r.request().postDataJSON() as Json).from === earlier.from,
+        { timeout: 90_000 },
+      );
+      await page.getByTestId('run').click();
+      const earlierBody = (await earlierRun).request().postDataJSON() as Json;
+      expect(earlierBody.groupBy).toEqual(body.groupBy);
+      const now = (await apiPost(page, '/v1/analysis/path', { ...earlierBody, from, to })).json as Json;
+      const before = (await apiPost(page, '/v1/analysis/path', earlierBody)).json as Json;
+      const change = (a: number | null, b: number | null) =>
+        a === null || b === null || b === 0 ? null : (a - b) / b;
+      // Sessions per node of one diagram against the earlier diagram's same node ("–" when the
+      // node is not among its top nodes; "其他" is never compared).
+      const compared = (a: Json, b: Json | undefined) => {
+        const earlierNodes = new Map(arr(b?.nodes).map((x) => [`${x.level}|${x.key}`, n(x.sessions)]));
+        return arr(a.nodes).map((x) => {
+          const was = x.key === '$others' ? null : (earlierNodes.get(`${x.level}|${x.key}`) ?? null);
+          return [n(x.sessions), was, change(n(x.sessions), was)];
+        });
+      };
+      // The earlier week holds demo data too: there is something to compare.
+      expect(compared(now, before).some(([, was]) => was !== null)).toBe(true);
+      await expect
+        .poll(() => numericRows(page, 'comparison-table'), { timeout: 60_000 })
+        .toEqual(compared(now, before));
+      const group = (arr(now.groups) as Group[]).find(
+        (g) =>
+          !g.group.includes('$others') &&
+          arr(before.groups).some((x) => JSON.stringify(x.group) === JSON.stringify(g.group)),
+      );
+      expect(group).toBeDefined();
+      await pickGroup(page, group!);
+      const sameBefore = arr(before.groups).find(
+        (x) => JSON.stringify(x.group) === JSON.stringify(group!.group),
+      );
+      await expect
+        .poll(() => numericRows(page, 'comparison-table'), { timeout: 60_000 })
+        .toEqual(compared(group!, sameBefore));
+      await screenshot(page, '84-path-grouped-compared');
+    }, 240_000);
+
     it('attribution grouped by customer level: per-group conversions and credits, CSV, comparison', async () => {
       const page = await ctx.as('union.analyst');
       await openModel(page, 'attribution');

@@ -122,6 +122,9 @@ function Result({
   const withValue = typeof query.valueProperty === 'string';
   const modelName = (m: string) => MODEL_NAMES[m]?.[lang === 'en' ? 1 : 0] ?? m;
   const tpName = (tp: Credits[number]) => (tp.splitValue ? `${tp.event}: ${tp.splitValue}` : tp.event);
+  // One colour per touchpoint on both charts, whichever group is drawn (a group may lack one).
+  const order = [...new Set([r, ...(groups ?? [])].flatMap((block) => block.touchpoints.map(tpKey)))];
+  const colour = (tp: Credits[number]) => PALETTE[order.indexOf(tpKey(tp)) % PALETTE.length];
   const data = r.models.map((m) => {
     const row: Record<string, string | number> = { model: modelName(m) };
     shown.touchpoints.forEach((tp, i) => {
@@ -200,7 +203,13 @@ function Result({
               ...(withValue ? [g.total.value, g.attributed.value] : []),
             ])}
           />
-          <GroupCredits groups={groups} models={r.models} modelName={modelName} tpName={tpName} />
+          <GroupCredits
+            groups={groups}
+            models={r.models}
+            modelName={modelName}
+            tpName={tpName}
+            colour={colour}
+          />
           <div className="row">
             <GroupPicker groups={groups} picked={picked} onPick={pick} />
           </div>
@@ -223,7 +232,7 @@ function Result({
                 dataKey={`t${i}`}
                 name={tpName(tp)}
                 stackId="credit"
-                fill={PALETTE[i % PALETTE.length]}
+                fill={colour(tp)}
                 isAnimationActive={false}
               />
             ))}
@@ -259,11 +268,13 @@ function GroupCredits({
   models,
   modelName,
   tpName,
+  colour,
 }: {
   groups: readonly AttributionGroup[];
   models: readonly string[];
   modelName: (m: string) => string;
   tpName: (tp: Credits[number]) => string;
+  colour: (tp: Credits[number]) => string | undefined;
 }) {
   const i18n = useI18n();
   const en = i18n.lang === 'en';
@@ -307,7 +318,7 @@ function GroupCredits({
                 dataKey={`t${i}`}
                 name={tpName(touchpoints.get(k)!)}
                 stackId="credit"
-                fill={PALETTE[i % PALETTE.length]}
+                fill={colour(touchpoints.get(k)!)}
                 isAnimationActive={false}
               />
             ))}

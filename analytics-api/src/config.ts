@@ -13,6 +13,8 @@ const Env = Type.Object({
   CLICKHOUSE_PASSWORD: Type.String({ default: '' }),
   CLICKHOUSE_DATABASE: Type.String({ default: 'tally' }),
   CLICKHOUSE_MAX_EXECUTION_TIME_S: Type.Integer({ minimum: 1, default: 60 }),
+  /** Memory ceiling of one analysis query; over it the query fails with 422 QUERY_TOO_EXPENSIVE. */
+  CLICKHOUSE_MAX_MEMORY_BYTES: Type.Integer({ minimum: 1_000_000, default: 6 * 1024 ** 3 }),
   /** Cluster name for ON CLUSTER DDL (retention TTL); empty on a single node. */
   CLICKHOUSE_CLUSTER: Type.String({ default: '', pattern: '^[A-Za-z0-9_]{0,64}$' }),
   MYSQL_URL: Type.String({ default: 'mysql://tally:tally@127.0.0.1:3307/tally' }),
@@ -52,6 +54,8 @@ export interface ApiConfig {
     readonly password: string;
     readonly database: string;
     readonly maxExecutionTimeS: number;
+    /** Per analysis query (default 6 GiB): a query over it fails fast instead of starving others. */
+    readonly maxMemoryBytes?: number;
     /** CLICKHOUSE_CLUSTER; absent or '' on a single node. */
     readonly cluster?: string;
   };
@@ -125,6 +129,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       password: raw.CLICKHOUSE_PASSWORD,
       database: raw.CLICKHOUSE_DATABASE,
       maxExecutionTimeS: raw.CLICKHOUSE_MAX_EXECUTION_TIME_S,
+      maxMemoryBytes: raw.CLICKHOUSE_MAX_MEMORY_BYTES,
       cluster: raw.CLICKHOUSE_CLUSTER,
     }),
     mysqlUrl: raw.MYSQL_URL,

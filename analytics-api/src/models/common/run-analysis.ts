@@ -14,14 +14,13 @@ import { createAnalysisContext } from './analysis-context.ts';
 import type { AnalysisQueryBase, AnyAnalysisModel } from './analysis-model.ts';
 import { dataVersion } from './data-version.ts';
 import { NameResolver } from './name-resolver.ts';
+import { isQueryLimitError } from './query-limit-error.ts';
 import type { ResultMeta } from './query-schema.ts';
 import { resolveTimeRange } from './time-range.ts';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
-/** Per-query memory ceiling; a query over it fails fast instead of starving the other users. */
-const MAX_MEMORY_BYTES = 6 * 1024 ** 3;
-// ClickHouse error codes for the limits: TIMEOUT_EXCEEDED, MEMORY_LIMIT_EXCEEDED, TOO_SLOW.
-const LIMIT_ERRORS = /\b(TIMEOUT_EXCEEDED|MEMORY_LIMIT_EXCEEDED|TOO_SLOW)\b|Code: (159|241|160)\b/;
+/** Per-query memory ceiling unless configured; a query over it fails fast instead of starving the other users. */
+const DEFAULT_MAX_MEMORY_BYTES = 6 * 1024 ** 3;
 
 const resultCache = new LRUCache<string, object>({ max: 500, ttl: 15 * 60_000 });
 
@@ -84,7 +83,7 @@ export async function runAnalysis(
         format: 'JSONEachRow',
         clickhouse_settings: {
           max_execution_time: app.config.clickhouse.maxExecutionTimeS,
-          max_memory_usage: String(MAX_MEMORY_BYTES),
+          max_memory_usage: String(app.config.clickhouse.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES),
           output_format_json_quote_64bit_integers: 0,
           output_format_json_quote_64bit_floats: 0,
         },
@@ -93,7 +92,7 @@ export async function runAnalysis(
       rowsRead += rows.length;
       return rows;
     } catch (error) {
-      if (LIMIT_ERRORS.test(String((error as Error).message))) throw new ApiError('QUERY_TOO_EXPENSIVE');
+      if (isQueryLimitError(error)) throw new ApiError('QUERY_TOO_EXPENSIVE');
       request.log.error({ err: error, sql }, 'analysis query failed');
       throw error;
     }

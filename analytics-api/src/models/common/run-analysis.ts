@@ -74,6 +74,7 @@ export async function runAnalysis(
     await request.audit('analysis.run', { model: model.name, query, cached: true });
     return { ...(await masked(hit)), meta: meta(true) };
   }
+  const memoryCap = app.config.clickhouse.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   let rowsRead = 0;
   const execute = async <T>(sql: string, params: Record<string, unknown>): Promise<T[]> => {
     try {
@@ -83,7 +84,11 @@ export async function runAnalysis(
         format: 'JSONEachRow',
         clickhouse_settings: {
           max_execution_time: app.config.clickhouse.maxExecutionTimeS,
-          max_memory_usage: String(app.config.clickhouse.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES),
+          max_memory_usage: String(memoryCap),
+          // Large GROUP BYs and sorts (path and session state per customer over a long range) spill
+          // to disk at half the cap instead of failing at the cap.
+          max_bytes_before_external_group_by: String(Math.floor(memoryCap / 2)),
+          max_bytes_before_external_sort: String(Math.floor(memoryCap / 2)),
           output_format_json_quote_64bit_integers: 0,
           output_format_json_quote_64bit_floats: 0,
         },

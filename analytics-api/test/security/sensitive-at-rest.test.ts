@@ -27,7 +27,10 @@ describe('sensitive properties at rest', () => {
   let admin: Caller;
   let analyst: Caller;
   let bankAdmin: Caller;
-  const today = new Date().toISOString().slice(0, 10);
+  // The UTC days the events fall on, taken from their own times (a run across midnight must
+  // still query the day the events were sent on).
+  let firstDay = '';
+  let lastDay = '';
 
   beforeAll(async () => {
     // The stack gives its collector TALLY_SECRET_KEY (STACK_SECRET_KEY), as `npm start` passes the
@@ -59,6 +62,8 @@ describe('sensitive properties at rest', () => {
     // The collector caches the field list for up to 5 s; wait it out so it sees the marks.
     await new Promise((r) => setTimeout(r, 5_500));
     const now = Date.now();
+    firstDay = new Date(now - 2000).toISOString().slice(0, 10);
+    lastDay = new Date(now).toISOString().slice(0, 10);
     const res = await fetch(`${stack.collectorUrl}/v1/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-tally-key': stack.writeKey },
@@ -169,8 +174,8 @@ describe('sensitive properties at rest', () => {
 
   const eventQuery = (extra: Record<string, unknown>) => ({
     appId: stack.appId,
-    from: today,
-    to: today,
+    from: firstDay,
+    to: lastDay,
     timeZone: 'UTC',
     granularity: 'total',
     metrics: [{ event: 'transfer', aggregation: 'count' }],

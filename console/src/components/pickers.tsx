@@ -24,14 +24,18 @@ export function EventPicker({
   const { t } = useI18n();
   const { appId } = useScope();
   const id = useId();
-  const events = useQuery(catalogEventsQuery(appId)).data?.filter((e) => !e.hidden) ?? [];
+  const catalog = useQuery(catalogEventsQuery(appId));
+  const events = catalog.data?.filter((e) => !e.hidden) ?? [];
+  // While the catalog loads the picker is a disabled select holding the current value (not a
+  // text box that turns into a select a moment later under the user's cursor); a free text box
+  // only when the catalog knows no events at all.
   return (
     <span className="field">
       <label htmlFor={id}>{label}</label>
-      {events.length === 0 ? (
+      {!catalog.isPending && events.length === 0 ? (
         <input id={id} value={value} onChange={(e) => onChange(e.target.value)} />
       ) : (
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <select id={id} value={value} disabled={catalog.isPending} onChange={(e) => onChange(e.target.value)}>
           {allowAny && <option value="$any">{t('q.anyEvent')}</option>}
           {!events.some((e) => e.name === value) && value !== '$any' && (
             <option value={value}>{value}</option>
@@ -65,15 +69,17 @@ export function PropertyPicker({
 }) {
   const { appId } = useScope();
   const id = useId();
-  const all = useQuery(catalogPropertiesQuery(appId, source)).data ?? [];
+  const catalog = useQuery(catalogPropertiesQuery(appId, source));
+  const all = catalog.data ?? [];
   const props = all.filter((p) => !p.hidden && (!numericOnly || p.type === 'number'));
+  // As EventPicker: a disabled select while the catalog loads, a text box only for an empty catalog.
   return (
     <span className="field">
       <label htmlFor={id}>{label}</label>
-      {all.length === 0 ? (
+      {!catalog.isPending && all.length === 0 ? (
         <input id={id} value={value} onChange={(e) => onChange(e.target.value)} />
       ) : (
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <select id={id} value={value} disabled={catalog.isPending} onChange={(e) => onChange(e.target.value)}>
           {allowNone !== undefined && <option value="">{allowNone}</option>}
           {value && !props.some((p) => p.name === value) && <option value={value}>{value}</option>}
           {props.map((p) => (

@@ -1,7 +1,6 @@
 // HTTPS from a configured certificate (a self-signed one made with openssl for the test) with
 // Secure cookies and HSTS, and the real entry file (src/main.ts) booting from environment
 // variables against MariaDB and chdb: migrations, retention TTL, then serving.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -9,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServiceProcess } from '@tally/infra/embedded';
-import { freePort } from '@tally/testbed/stack';
+import { freePort, selfSignedCertificate } from '@tally/testbed/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { DEMO_PASSWORD } from '../../src/staff/seed-demo.ts';
@@ -20,27 +19,7 @@ let dir: string;
 beforeAll(async () => {
   stack = await startApiStack();
   dir = mkdtempSync(join(tmpdir(), 'tally-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedCertificate(dir);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -2,11 +2,11 @@
 // self-signed one made with openssl here): an SDK batch over TLS is accepted, and the
 // configuration refuses a certificate without its key. The sink records the batch (transport
 // guarantees are tested against real storage in test/ingestion/).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from '@tally/testbed/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadCollectorConfig } from '../../src/config.ts';
@@ -15,27 +15,7 @@ import { recordingSink, WRITE_KEY } from '../batch/test-app.ts';
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'collector-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedCertificate(dir);
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

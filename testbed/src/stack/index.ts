@@ -6,4 +6,5 @@ export {
   startEmbeddedStack,
 } from './embedded-stack.ts';
 export { freePort } from './free-port.ts';
+export { selfSignedCertificate } from './self-signed-certificate.ts';
 export { createTestApp } from './test-app.ts';

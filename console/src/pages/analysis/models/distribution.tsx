@@ -1,21 +1,12 @@
 // Distribution (分布分析): how customers spread over times done / active days / active hours / a
 // summed property; a histogram of customers per bucket with the share printed on each bar, and
 // the bucket table (per group when grouped).
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  LabelList,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import type { DistributionResult } from '../../../../../analytics-api/src/models/distribution/schema.ts';
 import { BucketControls } from '../../../components/BucketControls.tsx';
 import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, PropertyPicker } from '../../../components/pickers.tsx';
+import { UsersBarChart } from '../../../components/UsersBarChart.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
@@ -70,7 +61,7 @@ function Result({ query, result, previous }: { query: Query; result: unknown; pr
   const r = result as DistributionResult;
   const p = (previous?.result as DistributionResult | undefined)?.stats;
   const en = lang === 'en';
-  const data = r.buckets.map((b) => ({ label: b.label, users: b.users, tag: i18n.percent(b.share) }));
+  const data = r.buckets.map((b) => ({ name: b.label, users: b.users, tag: i18n.percent(b.share) }));
   const rows = [
     ...r.buckets.map((b) => [b.label, b.users, b.share]),
     ...r.groups.flatMap((g) =>
@@ -98,22 +89,7 @@ function Result({ query, result, previous }: { query: Query; result: unknown; pr
           ]}
         />
       )}
-      <figure
-        className="chart"
-        aria-label={`${t('q.chart')}: ${data.map((d) => `${d.label} ${d.users}`).join('; ')}`}
-      >
-        <ResponsiveContainer width="100%" height={300}>
-          <BarChart data={data} margin={{ top: 24 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="label" />
-            <YAxis tickFormatter={i18n.compact} width={70} />
-            <Tooltip formatter={(v) => i18n.exact(Number(v))} />
-            <Bar dataKey="users" name={t('col.users')} fill="#0072B2" isAnimationActive={false}>
-              <LabelList dataKey="tag" position="top" />
-            </Bar>
-          </BarChart>
-        </ResponsiveContainer>
-      </figure>
+      <UsersBarChart data={data} />
       <DataTable
         caption={t('q.table')}
         filename="distribution.csv"

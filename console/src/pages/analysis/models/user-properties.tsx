@@ -6,7 +6,6 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
-  LabelList,
   Legend,
   ResponsiveContainer,
   Tooltip,
@@ -16,6 +15,7 @@ import {
 import type { UserPropertiesResult } from '../../../../../analytics-api/src/models/user-properties/schema.ts';
 import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
+import { UsersBarChart } from '../../../components/UsersBarChart.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, PALETTE } from '../chart-style.ts';
@@ -82,24 +82,7 @@ function Chart({ r }: { r: UserPropertiesResult }) {
     tag: `${i18n.exact(c.users)} · ${i18n.percent(c.share)}`,
   }));
   if (r.dimensions.length === 0) data.push({ name: t('col.total'), users: r.total.users, tag: '' });
-  return (
-    <figure
-      className="chart"
-      aria-label={`${t('q.chart')}: ${data.map((d) => `${d.name} ${d.users}`).join('; ')}`}
-    >
-      <ResponsiveContainer width="100%" height={320}>
-        <BarChart data={data} margin={{ top: 24 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="name" />
-          <YAxis tickFormatter={i18n.compact} width={70} />
-          <Tooltip formatter={(v) => i18n.exact(Number(v))} />
-          <Bar dataKey="users" name={t('col.users')} fill="#0072B2" isAnimationActive={false}>
-            <LabelList dataKey="tag" position="top" />
-          </Bar>
-        </BarChart>
-      </ResponsiveContainer>
-    </figure>
-  );
+  return <UsersBarChart data={data} height={320} />;
 }
 
 function Result({

@@ -2,16 +2,7 @@
 // per value or bucket, with the share printed on each bar) or two (stacked bars: one bar per value
 // of the first property, one segment per value of the second), the cell table underneath with the
 // measure's sum / average / median / min / max when one is chosen.
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { UserPropertiesResult } from '../../../../../analytics-api/src/models/user-properties/schema.ts';
 import { ComparisonTable } from '../../../components/ComparisonTable.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';

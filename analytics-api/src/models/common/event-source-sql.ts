@@ -3,7 +3,7 @@
 // each event's person resolved through ID-Mapping overrides and, only when a condition or column
 // uses it, the person's current profile joined as `u`. Models add columns and conditions over
 // `e` (events) and `u` (profile); every value they add is a bound parameter.
-import { CURRENT_PROFILES_SQL } from '../../identity/current-profiles-sql.ts';
+import { narrowProfiles } from '../../identity/narrow-profiles-sql.ts';
 import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
 import type { AnalysisContext } from './analysis-context.ts';
@@ -53,18 +53,20 @@ export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions
     USES_PROFILE.test(conditions.join(' ')) ||
     Object.values(options.columns ?? {}).some((c) => USES_PROFILE.test(c));
   const person = resolve ? 'if(po.new_person_id = 0, e.person_id, po.new_person_id)' : 'e.person_id';
-  const select = [
+  let select = [
     `${person} AS person`,
     'e.time AS time',
     'toUnixTimestamp64Milli(e.time) AS t',
     'e.event AS event',
     ...columns,
   ].join(',\n         ');
-  const where = conditions.filter((c) => c !== '1').join('\n    AND ');
-  const needsProfile = USES_PROFILE.test(where) || USES_PROFILE.test(select);
-  const profileJoin = needsProfile
-    ? `\n  LEFT JOIN (${CURRENT_PROFILES_SQL}) AS u ON u.person_id = if(po.new_person_id = 0, e.person_id, po.new_person_id)`
-    : '';
+  let where = conditions.filter((c) => c !== '1').join('\n    AND ');
+  let profileJoin = '';
+  if (USES_PROFILE.test(where) || USES_PROFILE.test(select)) {
+    const profiles = narrowProfiles([select, where]);
+    [select, where] = profiles.rewritten as [string, string];
+    profileJoin = `\n  LEFT JOIN (${profiles.subquery}) AS u ON u.person_id = if(po.new_person_id = 0, e.person_id, po.new_person_id)`;
+  }
   const overridesJoin = resolve
     ? `\n  LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id`
     : '';

@@ -13,7 +13,7 @@
 //    so customer counts of "$others" stay exact.
 // With group-by, step 3 also keeps each path's group and groups-sql.ts ranks groups and nodes.
 import { ApiError } from '../../errors/catalogue.ts';
-import { CURRENT_PROFILES_SQL } from '../../identity/current-profiles-sql.ts';
+import { narrowProfiles } from '../../identity/narrow-profiles-sql.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
@@ -159,10 +159,11 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
           FROM (${source})
           GROUP BY person
         )`;
+  const profiles = narrowProfiles([groupKeySql(ctx)]);
   const withProfileGroup = `
-        SELECT pp.person AS person, pp.sessions AS sessions, ${groupKeySql(ctx)} AS gkey
+        SELECT pp.person AS person, pp.sessions AS sessions, ${profiles.rewritten[0]} AS gkey
         FROM (${perPersonSessions}) AS pp
-        LEFT JOIN (${CURRENT_PROFILES_SQL}) AS u ON u.person_id = pp.person`;
+        LEFT JOIN (${profiles.subquery}) AS u ON u.person_id = pp.person`;
   const gkey = perEvent ? `${groupOf} AS gkey, ` : perPerson ? 'gkey, ' : '';
   return `
       SELECT person, ${gkey}arraySlice(${ordered}, 1, ${Number(depth) + 1}) AS path

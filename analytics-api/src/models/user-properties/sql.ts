@@ -6,7 +6,7 @@
 // margins and totals in a second. Profiles are read twice, events once per behaviour.
 
 import { ApiError } from '../../errors/catalogue.ts';
-import { CURRENT_PROFILES_SQL } from '../../identity/current-profiles-sql.ts';
+import { narrowProfiles } from '../../identity/narrow-profiles-sql.ts';
 import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
@@ -66,11 +66,16 @@ function customersSql(ctx: AnalysisContext<UserPropertiesQuery>): string {
     `u.person_id NOT IN (SELECT old_person_id FROM (${PERSON_OVERRIDES_IN_FORCE}))`,
     ...(q.behaviours ?? []).map((_, i) => behaviourCondition(ctx, i)),
   ].filter((c) => c !== '1');
+  const profiles = narrowProfiles([
+    `u.person_id AS person, ${dims[0] ?? "''"} AS d0, ${dims[1] ?? "''"} AS d1,
+           toFloat64(${mv}) AS mv, toUInt8(${ms}) AS ms`,
+    conditions.join('\n      AND '),
+  ]);
+  const [columns, where] = profiles.rewritten;
   return `
-    SELECT u.person_id AS person, ${dims[0] ?? "''"} AS d0, ${dims[1] ?? "''"} AS d1,
-           toFloat64(${mv}) AS mv, toUInt8(${ms}) AS ms
-    FROM (${CURRENT_PROFILES_SQL}) AS u
-    WHERE ${conditions.join('\n      AND ')}`;
+    SELECT ${columns}
+    FROM (${profiles.subquery}) AS u
+    WHERE ${where}`;
 }
 
 export interface UserPropertiesSql {

@@ -69,6 +69,66 @@ const CUSTOMERS: Dataset = {
 };
 
 describe('user property scenarios', () => {
+  it('reads each customer as of their latest profile version, deleted profiles left out', async () => {
+    const appId = await stack.load(CUSTOMERS);
+    // Later folds: c1 becomes silver aged 31, c2 is deleted, c3's newer fold drops its age.
+    await stack.api.clickhouse.insert({
+      table: 'profiles',
+      format: 'JSONEachRow',
+      values: [
+        {
+          app_id: appId,
+          person_id: 1,
+          bank_code: 'B001',
+          props: { level: 'silver' },
+          num_props: { age: 31 },
+          version: 2,
+        },
+        {
+          app_id: appId,
+          person_id: 2,
+          bank_code: 'B001',
+          props: { level: 'gold' },
+          is_deleted: 1,
+          version: 2,
+        },
+        {
+          app_id: appId,
+          person_id: 3,
+          bank_code: 'B001',
+          props: { level: 'silver' },
+          num_props: {},
+          version: 3,
+        },
+      ],
+    });
+    const body = {
+      appId,
+      from: '2026-03-01',
+      to: '2026-03-05',
+      groupBy: [{ source: 'user', property: 'level' }],
+      measure: 'age',
+    };
+    const r = await stack.analyse<UserPropertiesResult>('user-properties', body);
+    // c1 silver 31, c3 silver (no age), c4 (no level) 20, c5 silver (no age), c6 gold 60.
+    expect(r.total).toMatchObject({ users: 5, withValue: 3, sum: 111, min: 20, max: 60 });
+    expect(r.cells.map((c) => [c.group[0], c.users, c.sum])).toEqual([
+      ['silver', 3, 31],
+      [null, 1, 20], // ties by customers rank by value: not set ('') first
+      ['gold', 1, 60],
+    ]);
+    // The same latest versions behind a user-property filter in another model.
+    const events = await stack.analyse<{ series: { values: number[] }[] }>('events', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      filters: [{ source: 'user', property: 'level', op: 'eq', values: ['silver'] }],
+      metrics: [{ event: 'buy', aggregation: 'users' }],
+    });
+    // Buyers on 03-02: c1 (now silver, with device 101) and c2 (deleted): one silver customer.
+    expect(events.series[0]!.values).toEqual([1]);
+  });
+
   it('spreads customers over a property with the sum, average and median of a numeric one', async () => {
     const appId = await stack.load(CUSTOMERS);
     const body = {

@@ -21,6 +21,7 @@ import { groupKeySql } from '../common/group-by-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
 import { groupedPathSql } from './groups-sql.ts';
+import { packedPathsSql } from './packed-paths-sql.ts';
 import { MAX_SEQUENCE_EVENTS, type PathQuery } from './schema.ts';
 
 export const NODE_SEPARATOR = '\u001f';
@@ -94,16 +95,22 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
   const bySessionId = q.sessionMode === 'session_id';
   if (bySessionId) where.push("e.session_id != ''");
   const skey = bySessionId ? 'e.session_id' : 'toDate(e.time, {tz:String})';
+  const node = nodeSql(ctx);
+  const eventNames = include ? [...include, ...(anchorName ? [anchorName] : [])] : ('any' as const);
   const events = eventSourceSql(ctx, {
-    events: include ? [...include, ...(anchorName ? [anchorName] : [])] : 'any',
+    events: eventNames,
     where,
     columns: {
-      node: nodeSql(ctx),
+      node,
       anchor: `toUInt8(${anchorCond})`,
       skey,
       ...(perEvent ? { gkey: groupKeySql(ctx) } : {}),
     },
   });
+  const days = Math.max(1, Math.round((ctx.range.endMs - ctx.range.startMs) / 86_400_000));
+  const cap = Number(MAX_SEQUENCE_EVENTS) * days;
+  const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
+  if (!grouped && !bySessionId) return packedPathsSql(ctx, { events, node, eventNames, cap, timeoutMs });
   // With an anchor, only (person, day | session id) groups holding an anchor event can give a
   // path: a semi-join on those keys (a cheap read: the anchor name is in the sort key) drops
   // every other group's events before the costly per-group aggregation.
@@ -118,14 +125,11 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
   // bench data), holding at most MAX_SEQUENCE_EVENTS per day of the range (groupArray(N): bounded
   // state; past N, which N are kept is unspecified -- robots only), sorted by (t, node, anchor) --
   // by session id first in session-id mode, where one customer's sessions may interleave.
-  const days = Math.max(1, Math.round((ctx.range.endMs - ctx.range.startMs) / 86_400_000));
-  const cap = Number(MAX_SEQUENCE_EVENTS) * days;
   // Grouped, each event also carries its group key (x.5), the last tie-break of the order.
   const tieBreak = perEvent ? ', x.5' : '';
   const order = bySessionId ? `x -> (x.4, x.1, x.2, x.3${tieBreak})` : `x -> (x.1, x.2, x.3${tieBreak})`;
   const tuple = perEvent ? '(t, node, anchor, skey, gkey)' : '(t, node, anchor, skey)';
   const kept = `arraySort(${order}, groupArray(${cap})(${tuple}))`;
-  const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
   // A session starts where the day (or session id) changes, or after a gap > timeout.
   const keys = 'arrayMap(x -> x.4, seq)';
   const keyChanged = `arrayMap((k, previous) -> k != previous, ${keys}, arrayPushFront(arrayPopBack(${keys}), seq[1].4))`;

@@ -515,6 +515,14 @@ describe('path equals the reference', () => {
     );
   }, 240_000);
 
+  it('without group-by in day sessions (the packed plan: events as numbers, node ranks)', async () => {
+    const packed = arbQuery.map((a) => ({ ...a, sessionMode: 'inactivity' as const, grouping: undefined }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(arbDataset, arbBusyDataset), packed, fc.nat(), matchesReference),
+      { numRuns: 30 },
+    );
+  }, 240_000);
+
   it('with group-by on busy sessions (groups from the level-1 event or the profile)', async () => {
     const grouped = arbQuery.chain((a) => arbGroupedBy.map((grouping) => ({ ...a, grouping })));
     const data = fc.oneof(arbBusyDatasetWith(SESSION_HOURS), arbBusyDataset);

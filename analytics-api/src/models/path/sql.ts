@@ -63,9 +63,10 @@ function nodeSql(ctx: AnalysisContext<PathQuery>): string {
   return `multiIf(${arms.join(', ')}, e.event)`;
 }
 
-/** The per-session paths: rows (person, path Array(String)) with at most depth + 1 nodes, and with
- *  group-by the session's group key `gkey`. */
-function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
+/** The per-session paths: rows (person, path) with at most depth + 1 nodes, and with group-by the
+ *  session's group key `gkey`. Path elements are node strings, or with `nodes` set (the packed
+ *  plan) ranks into that sorted list of node strings. */
+function sessionPathsSql(ctx: AnalysisContext<PathQuery>): { paths: string; nodes?: string } {
   const q = ctx.query;
   const grouped = (q.groupBy?.length ?? 0) > 0;
   // Grouped by profile properties only: the group is one per customer, so the profile is joined
@@ -169,28 +170,34 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): string {
         FROM (${perPersonSessions}) AS pp
         LEFT JOIN (${profiles.subquery}) AS u ON u.person_id = pp.person`;
   const gkey = perEvent ? `${groupOf} AS gkey, ` : perPerson ? 'gkey, ' : '';
-  return `
+  const paths = `
       SELECT person, ${gkey}arraySlice(${ordered}, 1, ${Number(depth) + 1}) AS path
       FROM (${perPerson ? withProfileGroup : perPersonSessions}
       )
       ARRAY JOIN sessions AS s
       WHERE ${hasAnchor}`;
+  return { paths };
 }
 
-/** (level, node, next) aggregated over paths, with top-N mapping applied. */
-function mappedSql(ctx: AnalysisContext<PathQuery>, paths: string): string {
+/** (level, node, next) aggregated over paths, with top-N mapping applied. With `nodes` (paths of
+ *  node ranks) everything runs on numbers (rank order is string order, 0 = no next node) and
+ *  nodes become strings only here, on the aggregated rows. */
+function mappedSql(ctx: AnalysisContext<PathQuery>, paths: string, nodes?: string): string {
   const depth = Number(ctx.query.depth ?? 5);
   const top = ctx.params.add(ctx.query.nodesPerLevel ?? 10, 'UInt32');
   const others = ctx.params.add(OTHERS_GROUP, 'String');
+  const none = nodes ? '0' : "''";
+  const name = (x: string) => (nodes ? `nodes[${x}]` : x);
   return `
+    ${nodes ? `WITH ${nodes} AS nodes` : ''}
     SELECT level,
-           if(nr <= ${top}, node, ${others}) AS mnode,
-           if(next = '', '', if(xr <= ${top}, next, ${others})) AS mnext,
+           if(nr <= ${top}, ${name('node')}, ${others}) AS mnode,
+           if(next = ${none}, '', if(xr <= ${top}, ${name('next')}, ${others})) AS mnext,
            sessions, ended, users
     FROM (
       SELECT *,
              dense_rank() OVER (PARTITION BY level ORDER BY nw DESC, node ASC) AS nr,
-             dense_rank() OVER (PARTITION BY level ORDER BY next = '' ASC, xw DESC, next ASC) AS xr
+             dense_rank() OVER (PARTITION BY level ORDER BY next = ${none} ASC, xw DESC, next ASC) AS xr
       FROM (
         SELECT *,
                sum(sessions) OVER (PARTITION BY level, node) AS nw,
@@ -200,7 +207,7 @@ function mappedSql(ctx: AnalysisContext<PathQuery>, paths: string): string {
                  groupBitmapState(person) AS users
           FROM (
             SELECT person, length(path) AS len, level, path[level] AS node,
-                   if(level < ${depth} AND level < len, path[level + 1], '') AS next
+                   if(level < ${depth} AND level < len, path[level + 1], ${none}) AS next
             FROM (${paths})
             ARRAY JOIN arrayEnumerate(arraySlice(path, 1, ${depth})) AS level
           )
@@ -220,9 +227,9 @@ export interface PathSql {
 
 export function pathSql(ctx: AnalysisContext<PathQuery>): PathSql {
   checkOptions(ctx);
-  const paths = sessionPathsSql(ctx);
+  const { paths, nodes } = sessionPathsSql(ctx);
   if (ctx.query.groupBy?.length) return groupedPathSql(ctx, paths);
-  const mapped = mappedSql(ctx, paths);
+  const mapped = mappedSql(ctx, paths, nodes);
   const diagram = `
     SELECT level, mnode AS node, mnext AS next, sum(sessions) AS sessions, sum(ended) AS ended,
            groupBitmapMerge(users) AS users, grouping(level, mnode, mnext) AS g

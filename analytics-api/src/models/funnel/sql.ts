@@ -5,11 +5,9 @@
 //    the group key.
 // 2. Per person, sort by (time, lowest step matched) so same-timestamp events count in order (then
 //    by group value and link value, so ties resolve the same way every time); every step-1 event
-//    inside the range starts an attempt (an array element each), and each later step is the first
-//    event after the previous step's position that matches it, within the window (inclusive) and
-//    linked (one vectorised arrayFirstIndex per attempt and step); in strict order it must be the
-//    very next step event. Positions only move forward, so one event fills at most one step.
-//    Persons who cannot pass step 1 skip this walk.
+//    inside the range starts an attempt (an array element each), walked step by step in
+//    walk-sql.ts (one vectorised arrayFirstIndex per attempt and step). Persons who cannot pass
+//    step 1 skip this walk.
 // 3. Drop attempts with an exclusion event between their steps; keep the person's best attempt
 //    (deepest, then earliest). Aggregate persons per step, group and entry period.
 import { ApiError } from '../../errors/catalogue.ts';
@@ -20,6 +18,7 @@ import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
 import { periodSql } from '../common/period-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { type FunnelQuery, MAX_EVENTS_PER_PERSON } from './schema.ts';
+import { walkSql } from './walk-sql.ts';
 
 export interface FunnelSql {
   /** One row per person who entered: level, step times (ms), group key, entry period. */
@@ -111,75 +110,23 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
     : `arrayExists((x, l) -> bitTest(${M('x')}, 1) AND ${isStart('l')} AND ${T('x')} - ${T('l')} <= ${W},
                        ev, arrayFill(x -> ${isStart('x')}, arrayShiftRight(ev, 1)))`;
   // Attempts as arrays, one element per step-1 start of a walked person (no ARRAY JOIN and no
-  // second GROUP BY per person: measured 1.4x faster, README). Each later step is the first event
-  // after the previous step's position that matches it, within the window (inclusive) and linked;
-  // in strict order it must be the very next step event. Positions only move forward, so one
-  // event fills at most one step. The lambdas hold no `if` around array functions: ClickHouse
-  // evaluates such branches lazily, row by row filtered, which measured 8x slower.
+  // second GROUP BY per person: measured 1.4x faster, README); walk-sql.ts walks them.
   const linked = Boolean(query.linkProperty);
-  const perAttempt = (vars: string[], arrays: string[], body: string) =>
-    `arrayMap((${[...vars, 't0', ...(linked ? ['l0'] : [])].join(', ')}) -> ${body}, ${[...arrays, 't0s', ...(linked ? ['l0s'] : [])].join(', ')})`;
-  const linkOk = (x: string) => (linked ? `(${LINK(x)} = l0 AND l0 != '')` : '1');
-  const attemptColumns = [
-    `arrayFilter((i, x) -> walk AND ${isStart('x')}, ix, ev) AS ws`,
-    `arrayMap(s -> ${T('ev[s]')}, ws) AS t0s`,
-    ...(linked ? [`arrayMap(s -> ${LINK('ev[s]')}, ws) AS l0s`] : []),
-  ];
-  for (let k = 2; k <= n; k++) {
-    const prev = k === 2 ? 'ws' : `p${k - 1}s`;
-    if (query.order === 'strict') {
-      attemptColumns.push(
-        `arrayMap(v -> arrayFirstIndex((x, i) -> v != 0 AND i > v AND ${M('x')} != 0, ev, ix), ${prev}) AS q${k}s`,
-        `${perAttempt(['q'], [`q${k}s`], `q * (q != 0 AND bitTest(${M('ev[q]')}, ${k - 1}) AND ${T('ev[q]')} - t0 <= ${W} AND ${linkOk('ev[q]')})`)} AS p${k}s`,
-      );
-    } else {
-      attemptColumns.push(
-        `${perAttempt(['v'], [prev], `arrayFirstIndex((x, i) -> v != 0 AND i > v AND bitTest(${M('x')}, ${k - 1}) AND ${T('x')} - t0 <= ${W} AND ${linkOk('x')}, ev, ix)`)} AS p${k}s`,
-      );
-    }
-  }
-  const positions = Array.from({ length: n - 1 }, (_, i) => `p${i + 2}s`);
-  const reached = `toUInt8(1 + ${positions.map((_, i) => `(a${i + 2} > 0)`).join(' + ')})`;
-  const args = positions.map((_, i) => `a${i + 2}`);
-  const levelColumns: string[] = [];
-  if (exclusions.length) {
-    // An attempt with an exclusion event between its steps counts as level 0 (dropped).
-    const stepTimes = positions.map((p, i) => `arrayMap(x -> ${T('ev[x]')}, ${p}) AS t${i + 2}s`);
-    const timeOf = (k: number) => (k === 1 ? 't0' : `u${k}`);
-    const excluded = exclusions
-      .map(
-        (
-          x,
-          j,
-        ) => `(l >= ${x.fromStep} AND arrayExists(y -> bitTest(${XM('y')}, ${j}) AND ${T('y')} > ${timeOf(x.fromStep)}
-            AND if(l >= ${x.toStep}, ${T('y')} < ${timeOf(x.toStep)}, ${T('y')} <= t0 + ${W}), ev))`,
-      )
-      .join(' OR ');
-    const times = positions.map((_, i) => `u${i + 2}`);
-    levelColumns.push(
-      ...stepTimes,
-      `arrayMap((${args.join(', ')}) -> ${reached}, ${positions.join(', ')}) AS raw`,
-      `arrayMap((l, t0, ${times.join(', ')}) -> l * NOT (${excluded}), raw, t0s, ${positions.map((_, i) => `t${i + 2}s`).join(', ')}) AS lvs`,
-    );
-  } else {
-    levelColumns.push(`arrayMap((${args.join(', ')}) -> ${reached}, ${positions.join(', ')}) AS lvs`);
-  }
-  // The best attempt (deepest, then earliest) as the smallest (15 - level) << 32 | index.
-  levelColumns.push(
-    'toUInt32(bitAnd(arrayMin(arrayMap((l, j) -> bitShiftLeft(toUInt64(15 - l), 32) + j, lvs, arrayEnumerate(lvs))), 4294967295)) AS bi',
-  );
-  // A person not walked enters at their first start (ws, lvs are empty for them: index 0 reads 0).
-  const bestTimes = ['t0s[bi] + first_start * NOT walk', ...positions.map((p) => `${T(`ev[${p}[bi]]`)}`)];
+  const walked = walkSql({
+    steps: n,
+    order: query.order === 'strict' ? 'strict' : 'loose',
+    linked,
+    window: W,
+    T,
+    M,
+    XM,
+    LINK,
+    exclusions,
+  });
+  // A person not walked enters at their first start (ws is empty for them: index 1 reads 0).
+  const bestTimes = ['t0s[bi] + first_start * NOT walk', ...walked.stepTimes];
   const firstStart = packed ? '0' : `arrayFirstIndex(x -> ${isStart('x')}, ev)`;
-  const persons = `
-    SELECT person, login_id, toUInt8(lvs[bi] + NOT walk) AS level,
-           arraySlice([${bestTimes.join(', ')}], 1, level) AS times,
-           ${GKEY(`ev[ws[bi] + ${firstStart} * NOT walk]`)} AS gkey
-    FROM (
-      SELECT person, login_id, first_start, ev, walk,
-        ${attemptColumns.join(',\n        ')},
-        ${levelColumns.join(',\n        ')}
-      FROM (
+  const perPerson = `
         SELECT person, login_id, first_start, ev, arrayEnumerate(ev) AS ix, ${walk} AS walk
         FROM (
           SELECT person, anyIf(lid, lid != '') AS login_id,
@@ -190,8 +137,26 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
           GROUP BY person
           -- Persons without a step-1 event inside the range never enter.
           HAVING countIf(bitTest(m, 0) AND t < ${end}) > 0
-        )
-      )
+        )`;
+  const attempts = `
+        SELECT *, arrayFilter((i, x) -> walk AND ${isStart('x')}, ix, ev) AS ws,
+          arrayMap(s -> ${T('ev[s]')}, ws) AS t0s${linked ? `,\n          arrayMap(s -> ${LINK('ev[s]')}, ws) AS l0s` : ''}
+        FROM (${perPerson})`;
+  const walkedSteps = walked.stages.reduce(
+    (inner, columns) => `
+        SELECT *, ${columns.join(',\n          ')}
+        FROM (${inner})`,
+    attempts,
+  );
+  const persons = `
+    SELECT person, login_id, level, times, gkey
+    FROM (
+      SELECT person, login_id,
+        ${walked.best} AS bi,
+        ${walked.level} AS level,
+        arraySlice([${bestTimes.join(', ')}], 1, level) AS times,
+        ${GKEY(`ev[ws[bi] + ${firstStart} * NOT walk]`)} AS gkey
+      FROM (${walkedSteps})
     )${exclusions.length ? '\n    WHERE level > 0' : ''}`;
   const grouped = (query.groupBy?.length ?? 0) > 0;
   const topGroups = grouped

@@ -172,6 +172,22 @@ describe('funnel scenarios', () => {
     expect(users(linked)).toEqual([3, 2]);
   });
 
+  it('lets an exclusion event outside its steps pass in strict order: only step events break it', async () => {
+    const data = only([
+      ev(1, 'view', '2026-03-02T10:00:00Z'),
+      ev(1, 'click', '2026-03-02T10:01:00Z'),
+      ev(1, 'cancel', '2026-03-02T10:02:00Z'), // excluded only between steps 1 and 2
+      ev(1, 'buy', '2026-03-02T10:03:00Z'),
+    ]);
+    const steps = [{ event: 'view' }, { event: 'click' }, { event: 'buy' }];
+    const r = await funnel(data, {
+      steps,
+      order: 'strict',
+      exclusions: [{ event: 'cancel', fromStep: 1, toStep: 2 }],
+    });
+    expect(users(r)).toEqual([1, 1, 1]);
+  });
+
   it('gives each customer one group, from their step-1 event', async () => {
     const r = await funnel(
       only([

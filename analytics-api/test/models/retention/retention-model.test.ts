@@ -47,6 +47,17 @@ const only = (events: Dataset['events'], overrides: Dataset['overrides'] = []): 
 const cells = (r: RetentionResult) => r.cohorts.map((c) => [c.cohort, c.size, c.retained]);
 
 describe('retention scenarios', () => {
+  it('starts no cohort at the range end itself (midnight after the last day), yet counts it as a return', async () => {
+    const r = await retention(
+      only([
+        ev(1, 'open', '2026-03-02T04:00:00Z'), // 12:00 on 3-2 in Shanghai
+        ev(1, 'open', '2026-03-02T16:00:00Z'), // 00:00:00.000 on 3-3: the range end, day 1
+      ]),
+      { from: '2026-03-02', to: '2026-03-02' },
+    );
+    expect(cells(r)).toEqual([['2026-03-02', 1, [0, 1, 0, 0]]]);
+  });
+
   it('counts calendar days in the zone, not 24-hour steps', async () => {
     const r = await retention(
       only([
@@ -153,7 +164,7 @@ describe('retention scenarios', () => {
 
 describe('retention equals the reference', () => {
   // Without group-by the SQL takes another plan (packed numeric events), so it gets runs of its own.
-  const equalsReference = (groupBys: typeof arbGroupBy, numRuns: number) =>
+  const equalsReference = (groupBys: typeof arbGroupBy, numRuns: number, sameEvent = false) =>
     fc.assert(
       fc.asyncProperty(
         arbDataset,
@@ -177,7 +188,7 @@ describe('retention equals the reference', () => {
             ...(groupBy ? { groupBy } : {}),
             groupLimit: 2,
             initial: { event: o.initial },
-            returning: { event: o.returning },
+            returning: { event: sameEvent ? o.initial : o.returning },
             period: o.period,
             periods: o.periods,
             mode: o.mode,
@@ -196,5 +207,8 @@ describe('retention equals the reference', () => {
   }, 300_000);
   it('on random data without group-by (the packed plan)', async () => {
     await equalsReference(fc.constant(undefined), 40);
+  }, 300_000);
+  it('on random data without group-by, returning = initial event (one array for both)', async () => {
+    await equalsReference(fc.constant(undefined), 30, true);
   }, 300_000);
 });

@@ -47,8 +47,12 @@ export function packedPathsSql(ctx: AnalysisContext<PathQuery>, input: PackedPat
     input.eventNames === 'any' ? '' : ` AND e.event IN ${params.add([...input.eventNames], 'Array(String)')}`;
   // Every node of the app in the range (a superset of the scoped, filtered events' nodes is fine:
   // ranks only need to keep the order).
-  const nodes = `(SELECT arraySort(groupUniqArray(${input.node})) FROM events AS e
-      WHERE e.app_id = {app:String} AND e.time >= ${from} AND e.time < ${to}${names})`;
+  // More nodes than ranks fit in (2^27) would overflow into the time bits: refused, not miscounted.
+  const nodes = `(SELECT names FROM (
+        SELECT arraySort(groupUniqArray(${input.node})) AS names FROM events AS e
+        WHERE e.app_id = {app:String} AND e.time >= ${from} AND e.time < ${to}${names})
+      WHERE throwIf(length(names) > ${RANK_MASK},
+        'path analysis: more than ${RANK_MASK} distinct nodes in the range; narrow the range or the split') = 0)`;
   const T = (x: string) => `toInt64(bitShiftRight(${x}, ${TIME_SHIFT}))`;
   const R = (x: string) => `bitAnd(bitShiftRight(${x}, 1), ${RANK_MASK})`;
   const A = (x: string) => `bitAnd(${x}, 1)`;

@@ -1,5 +1,6 @@
-// Runs user property analysis: the top values of each dimension, then the cells, margins and
-// total, shaped into a distribution (one property) or a cross table (two).
+// Runs user property analysis: the distinct-values probe, the top values of each dimension (only
+// when some dimension has more than groupLimit values), then the cells, margins and total, shaped
+// into a distribution (one property) or a cross table (two).
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
 import type { UserCell, UserCellStats, UserPropertiesQuery, UserPropertiesResult } from './schema.ts';
@@ -30,20 +31,39 @@ export async function runUserProperties(
 ): Promise<Omit<UserPropertiesResult, 'meta'>> {
   const sql = userPropertiesSql(ctx);
   const groupBy = ctx.query.groupBy ?? [];
-  const top: string[][] = groupBy.map(() => []);
-  if (sql.topValues) {
-    for (const r of await ctx.rows<{ dim: number; val: string }>(sql.topValues))
-      top[Number(r.dim)]!.push(r.val);
-  }
-  const rows = await ctx.rows<Row>(sql.cells(top));
-  const measured = ctx.query.measure !== undefined;
   // grouping(d0, d1): 0 = (d0, d1), 1 = (d0), 2 = (d1), 3 = ().
+  const marginSet = (d: number) => (d === 0 ? 1 : 2);
+  let top: string[][] = groupBy.map(() => []);
+  let rows: Row[];
+  const counts = sql.probe ? (await ctx.rows<Row>(sql.probe))[0] : undefined;
+  if (counts && groupBy.every((_, d) => Number(counts[`n${d}`]) <= ctx.groupLimit)) {
+    // Few values: every one is shown; ranked as the top-values pass would (customers, then value
+    // bytewise), leaving out values no matching customer has.
+    rows = await ctx.rows<Row>(sql.cells(null));
+    top = groupBy.map((_, d) =>
+      rows
+        .filter((r) => Number(r.grp) === marginSet(d) && Number(r.users) > 0)
+        .sort(
+          (a, b) =>
+            Number(b.users) - Number(a.users) ||
+            Buffer.compare(Buffer.from(String(a[`d${d}`])), Buffer.from(String(b[`d${d}`]))),
+        )
+        .map((r) => String(r[`d${d}`])),
+    );
+  } else {
+    if (sql.topValues) {
+      for (const r of await ctx.rows<{ dim: number; val: string }>(sql.topValues))
+        top[Number(r.dim)]!.push(r.val);
+    }
+    rows = await ctx.rows<Row>(sql.cells(top));
+  }
+  const measured = ctx.query.measure !== undefined;
   const totalRow = rows.find((r) => Number(r.grp) === 3);
   const all = Number(totalRow?.users ?? 0);
   const total = statsOf(totalRow, all, measured);
   const values = groupBy.map((_, d) => {
     const col = `d${d}`;
-    const set = groupBy.length === 1 ? 1 : d === 0 ? 1 : 2;
+    const set = marginSet(d);
     const hasOthers = rows.some(
       (r) => Number(r.grp) === set && r[col] === OTHERS_GROUP && Number(r.users) > 0,
     );

@@ -3,7 +3,8 @@
 // bank / branch), filtered by user properties and by behaviour sub-queries (persons with >= N
 // matching events in the range: one scan each, pre-filtered by event name, person resolved);
 // then the top values of each dimension in one GROUPING SETS pass, and the cells with their
-// margins and totals in a second. Profiles are read twice, events once per behaviour.
+// margins and totals in a second; the first pass only when a probe of the distinct values says
+// some dimension has more than groupLimit of them.
 
 import { ApiError } from '../../errors/catalogue.ts';
 import { narrowProfiles } from '../../identity/narrow-profiles-sql.ts';
@@ -28,6 +29,18 @@ function behaviourCondition(ctx: AnalysisContext<UserPropertiesQuery>, i: number
   return b.did === false ? `NOT (${did})` : did;
 }
 
+/** Each group-by property's value (bucket label for numeric buckets) over the profile `u`. */
+function dimensionsSql(ctx: AnalysisContext<UserPropertiesQuery>): string[] {
+  const q = ctx.query;
+  return (q.groupBy ?? []).map((g, i) => {
+    if ((g.source ?? 'event') !== 'user') {
+      throw new ApiError('VALIDATION_FAILED', 'group by user properties only', `groupBy[${i}].source`);
+    }
+    ctx.names.property('user', g.property, `groupBy[${i}].property`);
+    return groupKeySql({ ...ctx, query: { ...q, groupBy: [g] } });
+  });
+}
+
 /** Rows (person, d0, d1, mv, ms) of every matching customer. */
 function customersSql(ctx: AnalysisContext<UserPropertiesQuery>): string {
   const q = ctx.query;
@@ -40,13 +53,7 @@ function customersSql(ctx: AnalysisContext<UserPropertiesQuery>): string {
       );
     }
   });
-  const dims = (q.groupBy ?? []).map((g, i) => {
-    if ((g.source ?? 'event') !== 'user') {
-      throw new ApiError('VALIDATION_FAILED', 'group by user properties only', `groupBy[${i}].source`);
-    }
-    ctx.names.property('user', g.property, `groupBy[${i}].property`);
-    return groupKeySql({ ...ctx, query: { ...q, groupBy: [g] } });
-  });
+  const dims = dimensionsSql(ctx);
   let mv = '0';
   let ms = '0';
   if (q.measure) {
@@ -79,10 +86,20 @@ function customersSql(ctx: AnalysisContext<UserPropertiesQuery>): string {
 }
 
 export interface UserPropertiesSql {
+  /**
+   * With group-by: one row (n0, n1) with each dimension's number of distinct values over every
+   * live profile of the app, counted up to groupLimit + 1. When none exceeds groupLimit no value
+   * can fall into "$others": the cells alone give the values and their ranks, and the top-values
+   * pass (a second read of the profiles and of every behaviour's events) is skipped.
+   */
+  readonly probe: string | null;
   /** Rows (dim, val) of the top values per dimension, in rank order (only with group-by). */
   readonly topValues: string | null;
-  /** Rows (d0, d1, users, withValue, total, med, mn, mx, grp), grp = grouping(d0, d1). */
-  readonly cells: (top: readonly (readonly string[])[]) => string;
+  /**
+   * Rows (d0, d1, users, withValue, total, med, mn, mx, grp), grp = grouping(d0, d1); values
+   * outside `top` become "$others", or with `top` null every value stays as it is.
+   */
+  readonly cells: (top: readonly (readonly string[])[] | null) => string;
 }
 
 export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): UserPropertiesSql {
@@ -98,10 +115,14 @@ export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): Us
              SELECT grouping(d0, d1) = 1 ? 0 : 1 AS dim, dim = 0 ? d0 : d1 AS val, count() AS c
              FROM (${customers}) GROUP BY GROUPING SETS ((d0), (d1)))
            ORDER BY dim, c DESC, val ASC LIMIT ${limit} BY dim`;
-  const cells = (top: readonly (readonly string[])[]) => {
+  const cells = (top: readonly (readonly string[])[] | null) => {
     const others = ctx.params.add(OTHERS_GROUP, 'String');
     const mapped = (d: number) =>
-      d < dims ? `if(d${d} IN ${ctx.params.add(top[d] ?? [], 'Array(String)')}, d${d}, ${others})` : "''";
+      d >= dims
+        ? "''"
+        : top === null
+          ? `d${d}`
+          : `if(d${d} IN ${ctx.params.add(top[d] ?? [], 'Array(String)')}, d${d}, ${others})`;
     // The full sets whatever the number of dimensions (unused ones are constant ''): one shape of rows.
     const sets = '(d0, d1), (d0), (d1), ()';
     return `
@@ -111,5 +132,16 @@ export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): Us
       FROM (SELECT ${mapped(0)} AS d0, ${mapped(1)} AS d1, mv, ms FROM (${customers}))
       GROUP BY GROUPING SETS (${sets})`;
   };
-  return { topValues, cells };
+  let probe: string | null = null;
+  if (dims > 0) {
+    const profiles = narrowProfiles([
+      dimensionsSql(ctx)
+        .map((d, i) => `${d} AS d${i}`)
+        .join(', '),
+    ]);
+    probe = `
+      SELECT ${Array.from({ length: dims }, (_, i) => `uniqUpTo(${limit})(d${i}) AS n${i}`).join(', ')}
+      FROM (SELECT ${profiles.rewritten[0]} FROM (${profiles.subquery}) AS u)`;
+  }
+  return { probe, topValues, cells };
 }

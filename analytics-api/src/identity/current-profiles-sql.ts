@@ -13,17 +13,31 @@
 // next step), so it lags its events by one fold; a person whose fold failed is refolded with the
 // writer's next batch. Caller values only as bound parameters; the caller binds {app:String}.
 
-/** A subquery yielding one row per live profile of app {app:String}. */
-export const CURRENT_PROFILES_SQL = `
-  SELECT person_id,
-         argMax(login_id, version) AS login_id,
-         argMax(props, version) AS props,
-         argMax(num_props, version) AS num_props,
-         argMax(bank_code, version) AS bank_code,
-         argMax(branch_code, version) AS branch_code,
-         argMax(first_seen, version) AS first_seen,
-         argMax(last_seen, version) AS last_seen
+/** The profile columns, each readable as `u.<column>` from the subqueries below. */
+export const PROFILE_COLUMNS = [
+  'login_id',
+  'props',
+  'num_props',
+  'bank_code',
+  'branch_code',
+  'first_seen',
+  'last_seen',
+] as const;
+
+/**
+ * A subquery yielding one row per live profile of app {app:String}: person_id and, per entry,
+ * the latest version's value of an expression over one profile row, as its alias.
+ */
+export function currentProfilesSql(
+  columns: ReadonlyArray<readonly [alias: string, expression: string]>,
+): string {
+  return `
+  SELECT person_id${columns.map(([alias, expression]) => `,\n         argMax(${expression}, version) AS ${alias}`).join('')}
   FROM profiles
   WHERE app_id = {app:String}
   GROUP BY person_id
   HAVING argMax(is_deleted, version) = 0`;
+}
+
+/** Every column of every live profile of app {app:String}. */
+export const CURRENT_PROFILES_SQL = currentProfilesSql(PROFILE_COLUMNS.map((c) => [c, c]));

@@ -2,12 +2,11 @@
 // groups by `u.props['level']` gets a profiles subquery with `argMax(props['level'], version)`
 // instead of `argMax(props, version)`: argMax over a whole Map column copies every map into the
 // aggregation state, ~5x slower than over the one value (10^7 events, 500,000 profiles: 290 ms vs
-// 50 ms; README of the models). Same rows and values as CURRENT_PROFILES_SQL (the latest version
-// wins, deleted profiles dropped). Only rewrites `u.` references it produced itself; map keys are
+// 50 ms; README of the models). Same rows and values as CURRENT_PROFILES_SQL (both are
+// currentProfilesSql: the latest version wins, deleted profiles dropped). Only rewrites `u.` references it produced itself; map keys are
 // the caller's bound parameters and stay parameters. Never sees caller values.
 
-/** Profile columns a consumer may read directly as `u.<column>`. */
-const SCALAR_COLUMNS = ['login_id', 'bank_code', 'branch_code', 'first_seen', 'last_seen'] as const;
+import { currentProfilesSql, PROFILE_COLUMNS } from './current-profiles-sql.ts';
 
 export interface NarrowedProfiles {
   /** The consumer's SQL fragments with map reads replaced by narrow columns of `u`, in order. */
@@ -33,20 +32,10 @@ export function narrowProfiles(fragments: readonly string[]): NarrowedProfiles {
         column(`${mapName(map)}_${key}`, `${map}[{${key}:String}]`),
       ),
   );
+  // Columns read as they are; a whole map read another way (none today) gets the whole map.
   const all = rewritten.join('\n');
-  for (const name of SCALAR_COLUMNS) {
+  for (const name of PROFILE_COLUMNS) {
     if (new RegExp(`\\bu\\.${name}\\b`).test(all)) columns.set(name, name);
   }
-  // Any other read of a whole map (none today) still gets the whole map.
-  for (const map of ['props', 'num_props']) {
-    if (new RegExp(`\\bu\\.${map}\\b`).test(all)) columns.set(map, map);
-  }
-  const selected = [...columns].map(([alias, expression]) => `argMax(${expression}, version) AS ${alias}`);
-  const subquery = `
-  SELECT person_id${selected.map((s) => `,\n         ${s}`).join('')}
-  FROM profiles
-  WHERE app_id = {app:String}
-  GROUP BY person_id
-  HAVING argMax(is_deleted, version) = 0`;
-  return { rewritten, subquery };
+  return { rewritten, subquery: currentProfilesSql([...columns]) };
 }

@@ -36,38 +36,46 @@ export interface Walk {
   readonly stepTimes: string[];
 }
 
-/** Without exclusions: attempts that reach step k are carried to step k + 1, no others. */
-function chainWalk(w: WalkInput): Walk {
+/**
+ * Step k's position for each of some attempts (0 where not reached), as column `name`: from
+ * `positions` (their step k - 1 positions, 0 for none) with their start times `t0s` and, linked,
+ * link values `l0s` (arrays aligned with `positions`).
+ */
+function stepColumns(
+  w: WalkInput,
+  k: number,
+  positions: string,
+  t0s: string,
+  l0s: string,
+  name: string,
+): string[] {
   const { T, M, LINK } = w;
   const linkOk = (x: string) => (w.linked ? `(${LINK(x)} = l0 AND l0 != '')` : '1');
+  const perAttempt = (vars: string[], arrays: string[], body: string) =>
+    `arrayMap((${[...vars, 't0', ...(w.linked ? ['l0'] : [])].join(', ')}) -> ${body}, ${[...arrays, t0s, ...(w.linked ? [l0s] : [])].join(', ')})`;
+  if (w.order === 'strict') {
+    // The next step event of any kind (exclusion-only events have no step bits) must be step k.
+    return [
+      `arrayMap(v -> arrayFirstIndex((x, i) -> v != 0 AND i > v AND ${M('x')} != 0, ev, ix), ${positions}) AS q${k}`,
+      `${perAttempt(['q'], [`q${k}`], `q * (q != 0 AND bitTest(${M('ev[q]')}, ${k - 1}) AND ${T('ev[q]')} - t0 <= ${w.window} AND ${linkOk('ev[q]')})`)} AS ${name}`,
+    ];
+  }
+  return [
+    `${perAttempt(['v'], [positions], `arrayFirstIndex((x, i) -> v != 0 AND i > v AND bitTest(${M('x')}, ${k - 1}) AND ${T('x')} - t0 <= ${w.window} AND ${linkOk('x')}, ev, ix)`)} AS ${name}`,
+  ];
+}
+
+/** Without exclusions: attempts that reach step k are carried to step k + 1, no others. */
+function chainWalk(w: WalkInput): Walk {
   const stages: string[][] = [];
   for (let k = 2; k <= w.steps; k++) {
-    const columns: string[] = [];
-    stages.push(columns);
     // a{k-1}: indices (into ws) of the attempts that reached step k - 1; P{k-1}: their positions.
-    const positions = k === 2 ? 'ws' : `P${k - 1}`;
-    const attempts = k === 2 ? 'arrayEnumerate(ws)' : `a${k - 1}`;
     const ofAttempts = (array: string) => (k === 2 ? array : `arrayMap(j -> ${array}[j], a${k - 1})`);
-    const lambda = (vars: string[], arrays: string[], body: string) =>
-      `arrayMap((${[...vars, 't0', ...(w.linked ? ['l0'] : [])].join(', ')}) -> ${body}, ${[
-        ...arrays,
-        ofAttempts('t0s'),
-        ...(w.linked ? [ofAttempts('l0s')] : []),
-      ].join(', ')})`;
-    if (w.order === 'strict') {
-      columns.push(
-        `arrayMap(v -> arrayFirstIndex((x, i) -> i > v AND ${M('x')} != 0, ev, ix), ${positions}) AS q${k}`,
-        `${lambda(['q'], [`q${k}`], `q * (q != 0 AND bitTest(${M('ev[q]')}, ${k - 1}) AND ${T('ev[q]')} - t0 <= ${w.window} AND ${linkOk('ev[q]')})`)} AS r${k}`,
-      );
-    } else {
-      columns.push(
-        `${lambda(['v'], [positions], `arrayFirstIndex((x, i) -> i > v AND bitTest(${M('x')}, ${k - 1}) AND ${T('x')} - t0 <= ${w.window} AND ${linkOk('x')}, ev, ix)`)} AS r${k}`,
-      );
-    }
-    columns.push(
-      `arrayFilter((j, p) -> p > 0, ${attempts}, r${k}) AS a${k}`,
+    stages.push([
+      ...stepColumns(w, k, k === 2 ? 'ws' : `P${k - 1}`, ofAttempts('t0s'), ofAttempts('l0s'), `r${k}`),
+      `arrayFilter((j, p) -> p > 0, ${k === 2 ? 'arrayEnumerate(ws)' : `a${k - 1}`}, r${k}) AS a${k}`,
       `arrayFilter(p -> p > 0, r${k}) AS P${k}`,
-    );
+    ]);
   }
   const later = Array.from({ length: w.steps - 1 }, (_, i) => i + 2);
   // The attempt lists are nested (a3 within a2 ...) and ascending: the deepest non-empty list
@@ -77,31 +85,16 @@ function chainWalk(w: WalkInput): Walk {
     stages,
     level,
     best: `[1, ${later.map((k) => `a${k}[1]`).join(', ')}][${level}]`,
-    stepTimes: later.map((k) => T(`ev[P${k}[indexOf(a${k}, bi)]]`)),
+    stepTimes: later.map((k) => w.T(`ev[P${k}[indexOf(a${k}, bi)]]`)),
   };
 }
 
 /** With exclusions: every attempt walked to its end, then dropped if an exclusion falls in it. */
 function attemptWalk(w: WalkInput): Walk {
-  const { T, M, XM, LINK } = w;
-  const linkOk = (x: string) => (w.linked ? `(${LINK(x)} = l0 AND l0 != '')` : '1');
-  const lambda = (vars: string[], arrays: string[], body: string) =>
-    `arrayMap((${[...vars, 't0', ...(w.linked ? ['l0'] : [])].join(', ')}) -> ${body}, ${[...arrays, 't0s', ...(w.linked ? ['l0s'] : [])].join(', ')})`;
+  const { T, XM } = w;
   const stages: string[][] = [];
   for (let k = 2; k <= w.steps; k++) {
-    const columns: string[] = [];
-    stages.push(columns);
-    const prev = k === 2 ? 'ws' : `p${k - 1}s`;
-    if (w.order === 'strict') {
-      columns.push(
-        `arrayMap(v -> arrayFirstIndex((x, i) -> v != 0 AND i > v AND ${M('x')} != 0, ev, ix), ${prev}) AS q${k}s`,
-        `${lambda(['q'], [`q${k}s`], `q * (q != 0 AND bitTest(${M('ev[q]')}, ${k - 1}) AND ${T('ev[q]')} - t0 <= ${w.window} AND ${linkOk('ev[q]')})`)} AS p${k}s`,
-      );
-    } else {
-      columns.push(
-        `${lambda(['v'], [prev], `arrayFirstIndex((x, i) -> v != 0 AND i > v AND bitTest(${M('x')}, ${k - 1}) AND ${T('x')} - t0 <= ${w.window} AND ${linkOk('x')}, ev, ix)`)} AS p${k}s`,
-      );
-    }
+    stages.push(stepColumns(w, k, k === 2 ? 'ws' : `p${k - 1}s`, 't0s', 'l0s', `p${k}s`));
   }
   const positions = Array.from({ length: w.steps - 1 }, (_, i) => `p${i + 2}s`);
   const args = positions.map((_, i) => `a${i + 2}`);

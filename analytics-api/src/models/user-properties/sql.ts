@@ -41,8 +41,8 @@ function dimensionsSql(ctx: AnalysisContext<UserPropertiesQuery>): string[] {
   });
 }
 
-/** Rows (person, d0, d1, mv, ms) of every matching customer. */
-function customersSql(ctx: AnalysisContext<UserPropertiesQuery>): string {
+/** Rows (person, d0, d1, mv, ms) of every matching customer; `dims` from dimensionsSql. */
+function customersSql(ctx: AnalysisContext<UserPropertiesQuery>, dims: readonly string[]): string {
   const q = ctx.query;
   (q.filters ?? []).forEach((f, i) => {
     if ((f.source ?? 'event') !== 'user') {
@@ -53,7 +53,6 @@ function customersSql(ctx: AnalysisContext<UserPropertiesQuery>): string {
       );
     }
   });
-  const dims = dimensionsSql(ctx);
   let mv = '0';
   let ms = '0';
   if (q.measure) {
@@ -103,8 +102,9 @@ export interface UserPropertiesSql {
 }
 
 export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): UserPropertiesSql {
-  const customers = customersSql(ctx);
-  const dims = ctx.query.groupBy?.length ?? 0;
+  const dimensions = dimensionsSql(ctx);
+  const customers = customersSql(ctx, dimensions);
+  const dims = dimensions.length;
   const limit = Number(ctx.groupLimit);
   const topValues =
     dims === 0
@@ -134,11 +134,7 @@ export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): Us
   };
   let probe: string | null = null;
   if (dims > 0) {
-    const profiles = narrowProfiles([
-      dimensionsSql(ctx)
-        .map((d, i) => `${d} AS d${i}`)
-        .join(', '),
-    ]);
+    const profiles = narrowProfiles([dimensions.map((d, i) => `${d} AS d${i}`).join(', ')]);
     probe = `
       SELECT ${Array.from({ length: dims }, (_, i) => `uniqUpTo(${limit})(d${i}) AS n${i}`).join(', ')}
       FROM (SELECT ${profiles.rewritten[0]} FROM (${profiles.subquery}) AS u)`;

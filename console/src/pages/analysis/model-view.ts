@@ -12,6 +12,15 @@ export interface PreviousPeriod {
   readonly to: string;
 }
 
+/** What a model's Result draws from. compact: drawn on a dashboard card (secondary tables left
+ *  out); previous: the comparison period's answer, when one is chosen and has arrived. */
+export interface ResultProps {
+  readonly query: Query;
+  readonly result: unknown;
+  readonly compact?: boolean;
+  readonly previous?: PreviousPeriod;
+}
+
 export interface ModelView {
   /** Model-specific parts of a fresh query (the frame adds appId, dates, time zone). */
   defaults(): Query;
@@ -21,13 +30,6 @@ export interface ModelView {
   /** Property sources the global filters may use (both by default). */
   readonly filterSources?: ReadonlyArray<'event' | 'user'>;
   Form?: (props: { query: Query; setQuery: (q: Query) => void }) => ReactNode;
-  /** compact: drawn on a dashboard card (secondary tables left out); previous: the comparison
-   *  period's answer, when one is chosen and has arrived. */
-  Result: (props: {
-    query: Query;
-    result: unknown;
-    compact?: boolean;
-    previous?: PreviousPeriod;
-  }) => ReactNode;
+  Result: (props: ResultProps) => ReactNode;
   isEmpty?(result: unknown): boolean;
 }

@@ -16,7 +16,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, PALETTE } from '../chart-style.ts';
 import { GroupPicker, usePickedGroup } from '../group-picker.tsx';
-import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
+import type { ModelView, Query, ResultProps } from '../model-view.ts';
 import { AttributionLink } from './attribution-link.tsx';
 
 const MODEL_NAMES: Record<string, [string, string]> = {
@@ -97,17 +97,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
 type Credits = AttributionResult['touchpoints'];
 const tpKey = (tp: Credits[number]) => `${tp.touchpoint}|${tp.splitValue ?? ''}`;
 
-function Result({
-  query,
-  result,
-  compact,
-  previous,
-}: {
-  query: Query;
-  result: unknown;
-  compact?: boolean;
-  previous?: PreviousPeriod;
-}) {
+function Result({ query, result, compact, previous }: ResultProps) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const r = result as AttributionResult;

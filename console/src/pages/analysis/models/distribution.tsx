@@ -10,7 +10,7 @@ import { UsersBarChart } from '../../../components/UsersBarChart.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
-import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
+import type { ModelView, Query, ResultProps } from '../model-view.ts';
 
 type Measure = 'times' | 'active_days' | 'active_hours' | 'sum';
 
@@ -55,7 +55,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ query, result, previous }: { query: Query; result: unknown; previous?: PreviousPeriod }) {
+function Result({ query, result, previous }: ResultProps) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const r = result as DistributionResult;

@@ -20,7 +20,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
-import type { ModelView, Query } from '../model-view.ts';
+import type { ModelView, Query, ResultProps } from '../model-view.ts';
 import { EventFormulas } from './event-formulas.tsx';
 
 const AGGREGATIONS = ['count', 'users', 'per_user', 'sum', 'avg', 'max', 'min', 'distinct'] as const;
@@ -91,7 +91,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: { query: Query; result: unknown }) {
+function Result({ result }: ResultProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as EventResult;

@@ -21,7 +21,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, PALETTE } from '../chart-style.ts';
 import { relativeChange } from '../comparison.ts';
-import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
+import type { ModelView, Query, ResultProps } from '../model-view.ts';
 import { FunnelOptions } from './funnel-options.tsx';
 import { FunnelPersons } from './funnel-persons.tsx';
 
@@ -113,17 +113,7 @@ const previousSteps = (
       ? prev.steps
       : (prev.groups.find((g) => groupLabel(g.group) === groupLabel(group))?.steps ?? []);
 
-function Result({
-  query,
-  result,
-  compact,
-  previous,
-}: {
-  query: Query;
-  result: unknown;
-  compact?: boolean;
-  previous?: PreviousPeriod;
-}) {
+function Result({ query, result, compact, previous }: ResultProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as FunnelResult;

@@ -13,7 +13,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
 import { GroupPicker, usePickedGroup } from '../group-picker.tsx';
-import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
+import type { ModelView, PreviousPeriod, Query, ResultProps } from '../model-view.ts';
 import { PathOptions } from './path-options.tsx';
 import { PathPersons } from './path-persons.tsx';
 
@@ -109,17 +109,7 @@ function earlierSessions(previous: PreviousPeriod | undefined, group: PathGroup 
   return new Map((diagram?.nodes ?? []).map((n) => [`${n.level}|${n.key}`, n.sessions]));
 }
 
-function Result({
-  query,
-  result,
-  compact,
-  previous,
-}: {
-  query: Query;
-  result: unknown;
-  compact?: boolean;
-  previous?: PreviousPeriod;
-}) {
+function Result({ query, result, compact, previous }: ResultProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const en = i18n.lang === 'en';

@@ -8,7 +8,7 @@ import { Choice, EventPicker, NumberField } from '../../../components/pickers.ts
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel } from '../chart-style.ts';
-import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
+import type { ModelView, Query, ResultProps } from '../model-view.ts';
 import { RetentionCurves } from './retention-curves.tsx';
 
 type Selector = { event: string };
@@ -73,7 +73,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ query, result, previous }: { query: Query; result: unknown; previous?: PreviousPeriod }) {
+function Result({ query, result, previous }: ResultProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as RetentionResult;

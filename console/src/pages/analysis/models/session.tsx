@@ -8,7 +8,7 @@ import { Choice, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
-import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
+import type { ModelView, Query, ResultProps } from '../model-view.ts';
 import { SessionOptions } from './session-options.tsx';
 
 function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void }) {
@@ -40,17 +40,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({
-  query,
-  result,
-  compact,
-  previous,
-}: {
-  query: Query;
-  result: unknown;
-  compact?: boolean;
-  previous?: PreviousPeriod;
-}) {
+function Result({ query, result, compact, previous }: ResultProps) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const en = lang === 'en';

@@ -10,7 +10,7 @@ import { UsersBarChart } from '../../../components/UsersBarChart.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { groupLabel, PALETTE } from '../chart-style.ts';
-import type { ModelView, PreviousPeriod, Query } from '../model-view.ts';
+import type { ModelView, ResultProps } from '../model-view.ts';
 import { UserPropertiesForm } from './user-properties-form.tsx';
 
 type Stats = UserPropertiesResult['total'];
@@ -76,16 +76,7 @@ function Chart({ r }: { r: UserPropertiesResult }) {
   return <UsersBarChart data={data} height={320} />;
 }
 
-function Result({
-  query,
-  result,
-  previous,
-}: {
-  query: Query;
-  result: unknown;
-  compact?: boolean;
-  previous?: PreviousPeriod;
-}) {
+function Result({ query, result, previous }: ResultProps) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const en = lang === 'en';

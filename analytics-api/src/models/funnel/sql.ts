@@ -90,11 +90,17 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
   // read either form.
   const packed = (query.groupBy?.length ?? 0) === 0 && !query.linkProperty;
   const T = (x: string) => (packed ? `toInt64(bitShiftRight(${x}, 19))` : `${x}.1`);
-  const M = (x: string) => (packed ? `bitAnd(bitShiftRight(${x}, 5), 1023)` : `${x}.2`);
-  const XM = (x: string) => (packed ? `bitAnd(${x}, 31)` : `${x}.3`);
   const LINK = (x: string) => (packed ? "''" : `${x}.4`);
   const GKEY = (x: string) => (packed ? "''" : `${x}.6`);
-  const isStart = (x: string) => `(bitTest(${M(x)}, 0) AND ${T(x)} < ${end})`;
+  // On packed elements the tests read the number itself: one bit test instead of shift, mask and
+  // test, and times compared as packed bounds (t < b exactly when x < b << 19, the low bits being
+  // below 2^19) instead of unpacking every element (10^7 bench funnel: 0.54 -> 0.45 s of CPU).
+  const isStep = (x: string, k: number) => (packed ? `bitTest(${x}, ${5 + k})` : `bitTest(${x}.2, ${k})`);
+  const isAnyStep = (x: string) => (packed ? `bitAnd(${x}, ${1023 << 5}) != 0` : `${x}.2 != 0`);
+  const isExcluded = (x: string, j: number) => (packed ? `bitTest(${x}, ${j})` : `bitTest(${x}.3, ${j})`);
+  const before = (x: string, ms: string) => (packed ? `${x} < bitShiftLeft(${ms}, 19)` : `${x}.1 < ${ms}`);
+  const withinWindow = (x: string, t0: string) => before(x, `${t0} + ${W} + 1`);
+  const isStart = (x: string) => `(${isStep(x, 0)} AND ${before(x, end)})`;
   const element = packed
     ? 'bitShiftLeft(toUInt64(t), 19) + bitShiftLeft(toUInt64(fs), 15) + bitShiftLeft(toUInt64(m), 5) + xm'
     : '(t, m, xm, link, fs, gkey)';
@@ -107,7 +113,7 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
   // Exclusions can drop an attempt at step 1 too, so with exclusions everyone is walked.
   const walk = exclusions.length
     ? '1'
-    : `arrayExists((x, l) -> bitTest(${M('x')}, 1) AND ${isStart('l')} AND ${T('x')} - ${T('l')} <= ${W},
+    : `arrayExists((x, l) -> ${isStep('x', 1)} AND ${isStart('l')} AND ${withinWindow('x', T('l'))},
                        ev, arrayFill(x -> ${isStart('x')}, arrayShiftRight(ev, 1)))`;
   // Attempts as arrays, one element per step-1 start of a walked person (no ARRAY JOIN and no
   // second GROUP BY per person: measured 1.4x faster, README); walk-sql.ts walks them.
@@ -118,9 +124,11 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
     linked,
     window: W,
     T,
-    M,
-    XM,
     LINK,
+    isStep,
+    isAnyStep,
+    isExcluded,
+    withinWindow,
     exclusions,
   });
   // A person not walked enters at their first start (ws is empty for them: index 1 reads 0).
@@ -139,7 +147,7 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
           HAVING countIf(bitTest(m, 0) AND t < ${end}) > 0
         )`;
   const attempts = `
-        SELECT *, arrayFilter((i, x) -> walk AND ${isStart('x')}, ix, ev) AS ws,
+        SELECT *, arrayFilter((i, x) -> ${isStart('x')}, if(walk, ix, []), if(walk, ev, [])) AS ws,
           arrayMap(s -> ${T('ev[s]')}, ws) AS t0s${linked ? `,\n          arrayMap(s -> ${LINK('ev[s]')}, ws) AS l0s` : ''}
         FROM (${perPerson})`;
   const walkedSteps = walked.stages.reduce(

@@ -13,11 +13,15 @@ export interface WalkInput {
   readonly linked: boolean;
   /** Bound parameter of the window in ms. */
   readonly window: string;
-  /** Time (ms), step bits, exclusion bits and link value of an element expression. */
+  /** Time (ms) and link value of an element expression. */
   readonly T: (x: string) => string;
-  readonly M: (x: string) => string;
-  readonly XM: (x: string) => string;
   readonly LINK: (x: string) => string;
+  /** Whether an element matches step k + 1 (k from 0), any step, exclusion j. */
+  readonly isStep: (x: string, k: number) => string;
+  readonly isAnyStep: (x: string) => string;
+  readonly isExcluded: (x: string, j: number) => string;
+  /** Whether an element lies at most the window after time `t0` (ms). */
+  readonly withinWindow: (x: string, t0: string) => string;
   readonly exclusions: readonly { readonly fromStep: number; readonly toStep: number }[];
 }
 
@@ -49,19 +53,19 @@ function stepColumns(
   l0s: string,
   name: string,
 ): string[] {
-  const { T, M, LINK } = w;
-  const linkOk = (x: string) => (w.linked ? `(${LINK(x)} = l0 AND l0 != '')` : '1');
+  const { isStep, withinWindow } = w;
+  const linkOk = (x: string) => (w.linked ? `(${w.LINK(x)} = l0 AND l0 != '')` : '1');
   const perAttempt = (vars: string[], arrays: string[], body: string) =>
     `arrayMap((${[...vars, 't0', ...(w.linked ? ['l0'] : [])].join(', ')}) -> ${body}, ${[...arrays, t0s, ...(w.linked ? [l0s] : [])].join(', ')})`;
   if (w.order === 'strict') {
     // The next step event of any kind (exclusion-only events have no step bits) must be step k.
     return [
-      `arrayMap(v -> arrayFirstIndex((x, i) -> v != 0 AND i > v AND ${M('x')} != 0, ev, ix), ${positions}) AS q${k}`,
-      `${perAttempt(['q'], [`q${k}`], `q * (q != 0 AND bitTest(${M('ev[q]')}, ${k - 1}) AND ${T('ev[q]')} - t0 <= ${w.window} AND ${linkOk('ev[q]')})`)} AS ${name}`,
+      `arrayMap(v -> arrayFirstIndex((x, i) -> v != 0 AND i > v AND ${w.isAnyStep('x')}, ev, ix), ${positions}) AS q${k}`,
+      `${perAttempt(['q'], [`q${k}`], `q * (q != 0 AND ${isStep('ev[q]', k - 1)} AND ${withinWindow('ev[q]', 't0')} AND ${linkOk('ev[q]')})`)} AS ${name}`,
     ];
   }
   return [
-    `${perAttempt(['v'], [positions], `arrayFirstIndex((x, i) -> v != 0 AND i > v AND bitTest(${M('x')}, ${k - 1}) AND ${T('x')} - t0 <= ${w.window} AND ${linkOk('x')}, ev, ix)`)} AS ${name}`,
+    `${perAttempt(['v'], [positions], `arrayFirstIndex((x, i) -> v != 0 AND i > v AND ${isStep('x', k - 1)} AND ${withinWindow('x', 't0')} AND ${linkOk('x')}, ev, ix)`)} AS ${name}`,
   ];
 }
 
@@ -91,7 +95,7 @@ function chainWalk(w: WalkInput): Walk {
 
 /** With exclusions: every attempt walked to its end, then dropped if an exclusion falls in it. */
 function attemptWalk(w: WalkInput): Walk {
-  const { T, XM } = w;
+  const { T, isExcluded } = w;
   const stages: string[][] = [];
   for (let k = 2; k <= w.steps; k++) {
     stages.push(stepColumns(w, k, k === 2 ? 'ws' : `p${k - 1}s`, 't0s', 'l0s', `p${k}s`));
@@ -106,7 +110,7 @@ function attemptWalk(w: WalkInput): Walk {
       (
         x,
         j,
-      ) => `(l >= ${x.fromStep} AND arrayExists(y -> bitTest(${XM('y')}, ${j}) AND ${T('y')} > ${timeOf(x.fromStep)}
+      ) => `(l >= ${x.fromStep} AND arrayExists(y -> ${isExcluded('y', j)} AND ${T('y')} > ${timeOf(x.fromStep)}
             AND if(l >= ${x.toStep}, ${T('y')} < ${timeOf(x.toStep)}, ${T('y')} <= t0 + ${w.window}), ev))`,
     )
     .join(' OR ');

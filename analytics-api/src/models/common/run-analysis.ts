@@ -89,6 +89,10 @@ export async function runAnalysis(
           // to disk at half the cap instead of failing at the cap.
           max_bytes_before_external_group_by: String(Math.floor(memoryCap / 2)),
           max_bytes_before_external_sort: String(Math.floor(memoryCap / 2)),
+          // Every model's SQL puts the small side of a join (overrides, profiles) on the right.
+          // Left to its estimates the planner swaps them and hashes the events instead: the
+          // overrides join of the 10^8 bench retention took 1.3 s instead of 0.35 s.
+          query_plan_join_swap_table: 'false',
           output_format_json_quote_64bit_integers: 0,
           output_format_json_quote_64bit_floats: 0,
         },

@@ -1,6 +1,7 @@
 // SQL of event analysis: ONE pass over the events of all metrics (pre-filtered by their names),
-// each metric an -If aggregate over its own condition, grouped by period and group key, with
-// GROUPING SETS adding the whole-range totals (period '') in the same scan. Values are bound.
+// each metric an -If aggregate over its own condition, grouped by period and group key; the
+// whole-range totals (period '') merge those per-period aggregate states (GROUPING SETS over the
+// few period rows) instead of aggregating the events a second time. Values are bound.
 import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
@@ -27,7 +28,10 @@ function metricColumns(ctx: AnalysisContext<EventQuery>, i: number): MetricColum
   const source: Record<string, string> = { [`c${i}`]: `(${cond})` };
   const aggregates: Record<string, string> = { [`cnt${i}`]: `countIf(c${i})` };
   const agg = metric.aggregation;
-  if (agg === 'users' || agg === 'per_user') aggregates[`usr${i}`] = `uniqExactIf(person, c${i})`;
+  // Customers as a bitmap: person ids are dense MySQL auto-increment numbers, and the range total
+  // is the union of the period bitmaps, where merging exact hash sets would insert every customer
+  // again (10^8 bench case 1.9 -> 1.6 s; exact either way).
+  if (agg === 'users' || agg === 'per_user') aggregates[`usr${i}`] = `groupBitmapIf(person, c${i})`;
   if (PROPERTY_AGGREGATIONS.has(agg)) {
     if (!metric.property) {
       throw new ApiError('VALIDATION_FAILED', `"${agg}" needs a property`, `${field}.property`);
@@ -75,11 +79,17 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
       ...Object.assign({}, ...metrics.map((m) => m.source)),
     },
   });
+  // Each aggregate `fnIf(args)` runs as `fnIfState(args)` per (period, gkey) and `fnIfMerge` above.
   const aggregates = Object.entries(
     Object.assign({}, ...metrics.map((m) => m.aggregates)) as Record<string, string>,
-  )
-    .map(([alias, expr]) => `${expr} AS ${alias}`)
-    .join(', ');
+  ).map(([alias, expr]) => {
+    const call = /^(\w+)\((.*)\)$/s.exec(expr);
+    if (!call) throw new Error(`not an aggregate call: ${expr}`);
+    return {
+      state: `${call[1]}State(${call[2]}) AS ${alias}_s`,
+      merged: `${call[1]}Merge(${alias}_s) AS ${alias}`,
+    };
+  });
   const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
   const weight = ctx.query.metrics[0]!.aggregation === 'users' ? 'uniqExactIf(person, c0)' : 'countIf(c0)';
   const topGroups = grouped
@@ -87,8 +97,12 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
        ORDER BY ${weight} DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
   const main = (topKeys: readonly string[]) => `
-    SELECT period, gkey, ${aggregates}
-    FROM (SELECT * REPLACE (${keepTopGroupsSql(ctx, 'gkey', topKeys)} AS gkey) FROM (${source}))
+    SELECT period, gkey, ${aggregates.map((a) => a.merged).join(', ')}
+    FROM (
+      SELECT period, gkey, ${aggregates.map((a) => a.state).join(', ')}
+      FROM (SELECT * REPLACE (${keepTopGroupsSql(ctx, 'gkey', topKeys)} AS gkey) FROM (${source}))
+      GROUP BY period, gkey
+    )
     GROUP BY GROUPING SETS ((period, gkey), (gkey))`;
   return { topGroups, main };
 }

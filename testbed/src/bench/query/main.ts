@@ -38,6 +38,12 @@ const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split(',')) : null;
 const selected = (name: string) => !only || only.has(name);
 const runs = argValue('runs', 5);
+interface Figures {
+  cold_ms: number;
+  p50_ms: number;
+  p95_ms: number;
+  cpu_p50_ms: number;
+}
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -159,23 +165,33 @@ try {
     return performance.now() - started;
   };
   // Says every run's time as it ends: at 10^8 one model's runs take minutes.
-  const measure = async (label: string, run: () => Promise<number>) => {
-    const cold = await withCpu(run);
-    say(`${label}: cold ${round(cold)} ms (engine CPU ${lastCpuMs} ms)`);
-    const warm: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      warm.push(await withCpu(run));
-      cpu.push(lastCpuMs);
-      say(`${label}: warm ${i + 1}/${runs} ${round(warm[i]!)} ms (engine CPU ${lastCpuMs} ms)`);
+  // Runs each query cold once, then `runs` warm rounds; several queries alternate within every
+  // round, so drift of a shared machine between minutes falls on all of them alike.
+  const measureAlternating = async (queries: { label: string; run: () => Promise<number> }[]) => {
+    const series = queries.map(() => ({ cold: 0, warm: [] as number[], cpu: [] as number[] }));
+    for (const [q, { label, run }] of queries.entries()) {
+      series[q]!.cold = await withCpu(run);
+      say(`${label}: cold ${round(series[q]!.cold)} ms (engine CPU ${lastCpuMs} ms)`);
     }
-    return {
-      cold_ms: round(cold),
-      p50_ms: round(percentile(warm, 50)),
-      p95_ms: round(percentile(warm, 95)),
-      cpu_p50_ms: round(percentile(cpu, 50)),
-    };
+    for (let i = 0; i < runs; i++) {
+      for (const [q, { label, run }] of queries.entries()) {
+        const wall = await withCpu(run);
+        series[q]!.warm.push(wall);
+        series[q]!.cpu.push(lastCpuMs);
+        say(`${label}: warm ${i + 1}/${runs} ${round(wall)} ms (engine CPU ${lastCpuMs} ms)`);
+      }
+    }
+    return series.map(
+      ({ cold, warm, cpu }): Figures => ({
+        cold_ms: round(cold),
+        p50_ms: round(percentile(warm, 50)),
+        p95_ms: round(percentile(warm, 95)),
+        cpu_p50_ms: round(percentile(cpu, 50)),
+      }),
+    );
   };
+  const measure = async (label: string, run: () => Promise<number>) =>
+    (await measureAlternating([{ label, run }]))[0]!;
 
   const range: BenchRange = { appId: BENCH_APP, from: BENCH_FROM, to: BENCH_TO, timeZone: 'Asia/Shanghai' };
   const models: Record<string, Record<string, number>> = {};
@@ -205,8 +221,10 @@ try {
   const comparisons: Record<string, Record<string, number>> = {};
   const compare = async (name: string, ours: () => Promise<number>, theirs: string) => {
     if (!selected(name.split('_')[0]!) || failures[name.split('_')[0]!]) return;
-    const o = await measure(`${name} (ours)`, ours);
-    const t = await measure(`${name} (theirs)`, () => timeSql(theirs));
+    const [o, t] = (await measureAlternating([
+      { label: `${name} (ours)`, run: ours },
+      { label: `${name} (theirs)`, run: () => timeSql(theirs) },
+    ])) as [Figures, Figures];
     comparisons[name] = {
       ours_p50_ms: o.p50_ms,
       theirs_p50_ms: t.p50_ms,

@@ -100,6 +100,53 @@ describe('session scenarios', () => {
     ]);
   });
 
+  it('takes the exact median of long sessions, and of sessions by id that run for weeks', async () => {
+    const data: Dataset = {
+      events: [
+        // By inactivity: sessions of 10, 20 and 25 minutes.
+        ev(1, 'view', '2026-03-02T01:00:00Z'),
+        ev(1, 'view', '2026-03-02T01:10:00Z'),
+        ev(2, 'view', '2026-03-02T02:00:00Z'),
+        ev(2, 'view', '2026-03-02T02:20:00Z'),
+        ev(3, 'view', '2026-03-02T03:00:00Z'),
+        ev(3, 'view', '2026-03-02T03:25:00Z'),
+        // By id: 51 and 52 days (more ms than 32 bits hold) and 5 minutes.
+        ev(4, 'view', '2026-03-03T04:00:00Z', { sessionId: 'long' }),
+        ev(4, 'view', '2026-04-23T04:00:00Z', { sessionId: 'long' }),
+        ev(5, 'view', '2026-03-04T04:00:00Z', { sessionId: 'short' }),
+        ev(5, 'view', '2026-03-04T04:05:00Z', { sessionId: 'short' }),
+        ev(6, 'view', '2026-03-05T04:00:00Z', { sessionId: 'longer' }),
+        ev(6, 'view', '2026-04-26T04:00:00Z', { sessionId: 'longer' }),
+      ],
+      overrides: [],
+      profiles: [],
+    };
+    const appId = await stack.load(data);
+    const byGap = await stack.analyse<SessionResult>('session', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      granularity: 'total',
+    });
+    expect(byGap.overall.total).toMatchObject({
+      sessions: 3,
+      medianDurationSeconds: 1200,
+      avgDurationSeconds: 1100,
+    });
+    const byId = await stack.analyse<SessionResult>('session', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-04-30',
+      granularity: 'total',
+      sessionMode: 'session_id',
+    });
+    expect(byId.overall.total).toMatchObject({
+      sessions: 3,
+      medianDurationSeconds: 51 * 86_400,
+      avgDurationSeconds: (51 * 86_400 + 52 * 86_400 + 300) / 3,
+    });
+  });
+
   it('keeps a session id across midnight, leaves out events without one, and honours a shorter timeout', async () => {
     const data: Dataset = {
       events: [

@@ -13,6 +13,7 @@ import { applySensitiveQueryPolicy } from '../../masking/sensitive-query-policy.
 import { createAnalysisContext } from './analysis-context.ts';
 import type { AnalysisQueryBase, AnyAnalysisModel } from './analysis-model.ts';
 import { dataVersion } from './data-version.ts';
+import { ANALYSIS_ENGINE_SETTINGS } from './engine-settings.ts';
 import { NameResolver } from './name-resolver.ts';
 import { isQueryLimitError } from './query-limit-error.ts';
 import type { ResultMeta } from './query-schema.ts';
@@ -89,10 +90,7 @@ export async function runAnalysis(
           // to disk at half the cap instead of failing at the cap.
           max_bytes_before_external_group_by: String(Math.floor(memoryCap / 2)),
           max_bytes_before_external_sort: String(Math.floor(memoryCap / 2)),
-          // Every model's SQL puts the small side of a join (overrides, profiles) on the right.
-          // Left to its estimates the planner swaps them and hashes the events instead: the
-          // overrides join of the 10^8 bench retention took 1.3 s instead of 0.35 s.
-          query_plan_join_swap_table: 'false',
+          ...ANALYSIS_ENGINE_SETTINGS,
           output_format_json_quote_64bit_integers: 0,
           output_format_json_quote_64bit_floats: 0,
         },

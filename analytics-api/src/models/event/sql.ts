@@ -15,9 +15,12 @@ import { type EventQuery, PROPERTY_AGGREGATIONS } from './schema.ts';
 export interface MetricColumns {
   /** Columns of the event source for this metric. */
   readonly source: Record<string, string>;
-  /** Aggregates over the source, alias -> expression. */
-  readonly aggregates: Record<string, string>;
+  /** Aggregates over the source, alias -> (-If function, its arguments): run as -State per
+   *  period, then -Merge for the period rows and the range totals. */
+  readonly aggregates: Record<string, Aggregate>;
 }
+
+type Aggregate = readonly [fn: string, args: string];
 
 function metricColumns(ctx: AnalysisContext<EventQuery>, i: number): MetricColumns {
   const metric = ctx.query.metrics[i]!;
@@ -26,12 +29,12 @@ function metricColumns(ctx: AnalysisContext<EventQuery>, i: number): MetricColum
   const eventCond = event === ANY_EVENT ? '1' : `e.event = ${ctx.params.add(event, 'String')}`;
   const cond = `${eventCond} AND ${filtersSql(metric.filters, `${field}.filters`, ctx.names, ctx.params, ctx.timeZone)}`;
   const source: Record<string, string> = { [`c${i}`]: `(${cond})` };
-  const aggregates: Record<string, string> = { [`cnt${i}`]: `countIf(c${i})` };
+  const aggregates: Record<string, Aggregate> = { [`cnt${i}`]: ['countIf', `c${i}`] };
   const agg = metric.aggregation;
   // Customers as a bitmap: person ids are dense MySQL auto-increment numbers, and the range total
   // is the union of the period bitmaps, where merging exact hash sets would insert every customer
   // again (10^8 bench case 1.9 -> 1.6 s; exact either way).
-  if (agg === 'users' || agg === 'per_user') aggregates[`usr${i}`] = `groupBitmapIf(person, c${i})`;
+  if (agg === 'users' || agg === 'per_user') aggregates[`usr${i}`] = ['groupBitmapIf', `person, c${i}`];
   if (PROPERTY_AGGREGATIONS.has(agg)) {
     if (!metric.property) {
       throw new ApiError('VALIDATION_FAILED', `"${agg}" needs a property`, `${field}.property`);
@@ -41,16 +44,16 @@ function metricColumns(ctx: AnalysisContext<EventQuery>, i: number): MetricColum
     source[`s${i}`] = p.isSet;
     if (agg === 'distinct') {
       source[`d${i}`] = p.text;
-      aggregates[`dst${i}`] = `uniqExactIf(d${i}, c${i} AND s${i})`;
+      aggregates[`dst${i}`] = ['uniqExactIf', `d${i}, c${i} AND s${i}`];
     } else {
       if (p.number === null) {
         throw new ApiError('VALIDATION_FAILED', `"${agg}" needs a numeric property`, `${field}.property`);
       }
       source[`v${i}`] = p.number;
-      aggregates[`set${i}`] = `countIf(c${i} AND s${i})`;
-      if (agg === 'sum' || agg === 'avg') aggregates[`sum${i}`] = `sumIf(v${i}, c${i} AND s${i})`;
-      if (agg === 'max') aggregates[`max${i}`] = `maxIf(v${i}, c${i} AND s${i})`;
-      if (agg === 'min') aggregates[`min${i}`] = `minIf(v${i}, c${i} AND s${i})`;
+      aggregates[`set${i}`] = ['countIf', `c${i} AND s${i}`];
+      if (agg === 'sum' || agg === 'avg') aggregates[`sum${i}`] = ['sumIf', `v${i}, c${i} AND s${i}`];
+      if (agg === 'max') aggregates[`max${i}`] = ['maxIf', `v${i}, c${i} AND s${i}`];
+      if (agg === 'min') aggregates[`min${i}`] = ['minIf', `v${i}, c${i} AND s${i}`];
     }
   }
   return { source, aggregates };
@@ -79,17 +82,12 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
       ...Object.assign({}, ...metrics.map((m) => m.source)),
     },
   });
-  // Each aggregate `fnIf(args)` runs as `fnIfState(args)` per (period, gkey) and `fnIfMerge` above.
   const aggregates = Object.entries(
-    Object.assign({}, ...metrics.map((m) => m.aggregates)) as Record<string, string>,
-  ).map(([alias, expr]) => {
-    const call = /^(\w+)\((.*)\)$/s.exec(expr);
-    if (!call) throw new Error(`not an aggregate call: ${expr}`);
-    return {
-      state: `${call[1]}State(${call[2]}) AS ${alias}_s`,
-      merged: `${call[1]}Merge(${alias}_s) AS ${alias}`,
-    };
-  });
+    Object.assign({}, ...metrics.map((m) => m.aggregates)) as Record<string, Aggregate>,
+  ).map(([alias, [fn, args]]) => ({
+    state: `${fn}State(${args}) AS ${alias}_s`,
+    merged: `${fn}Merge(${alias}_s) AS ${alias}`,
+  }));
   const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
   const weight = ctx.query.metrics[0]!.aggregation === 'users' ? 'uniqExactIf(person, c0)' : 'countIf(c0)';
   const topGroups = grouped

@@ -122,7 +122,6 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
     steps: n,
     order: query.order === 'strict' ? 'strict' : 'loose',
     linked,
-    window: W,
     T,
     LINK,
     isStep,

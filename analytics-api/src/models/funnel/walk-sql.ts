@@ -11,8 +11,6 @@ export interface WalkInput {
   readonly steps: number;
   readonly order: 'loose' | 'strict';
   readonly linked: boolean;
-  /** Bound parameter of the window in ms. */
-  readonly window: string;
   /** Time (ms) and link value of an element expression. */
   readonly T: (x: string) => string;
   readonly LINK: (x: string) => string;
@@ -111,7 +109,7 @@ function attemptWalk(w: WalkInput): Walk {
         x,
         j,
       ) => `(l >= ${x.fromStep} AND arrayExists(y -> ${isExcluded('y', j)} AND ${T('y')} > ${timeOf(x.fromStep)}
-            AND if(l >= ${x.toStep}, ${T('y')} < ${timeOf(x.toStep)}, ${T('y')} <= t0 + ${w.window}), ev))`,
+            AND if(l >= ${x.toStep}, ${T('y')} < ${timeOf(x.toStep)}, ${w.withinWindow('y', 't0')}), ev))`,
     )
     .join(' OR ');
   const times = positions.map((_, i) => `u${i + 2}`);

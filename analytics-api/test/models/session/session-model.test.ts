@@ -121,23 +121,16 @@ describe('session scenarios', () => {
       overrides: [],
       profiles: [],
     };
-    const appId = await stack.load(data);
-    const byGap = await stack.analyse<SessionResult>('session', {
-      appId,
-      from: '2026-03-02',
-      to: '2026-03-02',
-      granularity: 'total',
-    });
+    const body = { appId: await stack.load(data), from: '2026-03-02', granularity: 'total' };
+    const byGap = await stack.analyse<SessionResult>('session', { ...body, to: '2026-03-02' });
     expect(byGap.overall.total).toMatchObject({
       sessions: 3,
       medianDurationSeconds: 1200,
       avgDurationSeconds: 1100,
     });
     const byId = await stack.analyse<SessionResult>('session', {
-      appId,
-      from: '2026-03-02',
+      ...body,
       to: '2026-04-30',
-      granularity: 'total',
       sessionMode: 'session_id',
     });
     expect(byId.overall.total).toMatchObject({

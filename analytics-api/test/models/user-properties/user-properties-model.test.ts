@@ -48,6 +48,15 @@ const profile = (personId: number, level?: string, age?: number, bankCode = 'B00
 
 // c1 gold 30, c2 gold 50, c3 silver 40, c4 (no level) 20, c5 silver (no age), c6 gold 60 at B002;
 // device 101 (merged into c1) still has a stale profile of its own.
+/** Customers by level with their age measured, over the scenarios' days. */
+const ageByLevel = (appId: string) => ({
+  appId,
+  from: '2026-03-01',
+  to: '2026-03-05',
+  groupBy: [{ source: 'user', property: 'level' }],
+  measure: 'age',
+});
+
 const CUSTOMERS: Dataset = {
   events: [
     ev(1, 'buy', '2026-03-02T04:00:00Z'),
@@ -102,13 +111,7 @@ describe('user property scenarios', () => {
         },
       ],
     });
-    const body = {
-      appId,
-      from: '2026-03-01',
-      to: '2026-03-05',
-      groupBy: [{ source: 'user', property: 'level' }],
-      measure: 'age',
-    };
+    const body = ageByLevel(appId);
     const r = await stack.analyse<UserPropertiesResult>('user-properties', body);
     // c1 silver 31, c3 silver (no age), c4 (no level) 20, c5 silver (no age), c6 gold 60.
     expect(r.total).toMatchObject({ users: 5, withValue: 3, sum: 111, min: 20, max: 60 });
@@ -131,13 +134,7 @@ describe('user property scenarios', () => {
 
   it('spreads customers over a property with the sum, average and median of a numeric one', async () => {
     const appId = await stack.load(CUSTOMERS);
-    const body = {
-      appId,
-      from: '2026-03-01',
-      to: '2026-03-05',
-      groupBy: [{ source: 'user', property: 'level' }],
-      measure: 'age',
-    };
+    const body = ageByLevel(appId);
     const r = await stack.analyse<UserPropertiesResult>('user-properties', body);
     expect(r.total).toEqual({
       users: 6,

@@ -9,6 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '@tally/analytics-api';
 import type { ApiConfig } from '@tally/analytics-api/config';
+import { ANALYSIS_ENGINE_SETTINGS } from '@tally/analytics-api/engine-settings';
 import { seedDemoOrgAndStaff } from '@tally/analytics-api/seed-demo';
 import { spawnChdbServer } from '@tally/infra/chdb-server';
 import { connectClickHouse, migrateClickHouse } from '@tally/infra/clickhouse';
@@ -154,12 +155,12 @@ try {
   };
   const timeSql = async (sql: string): Promise<number> => {
     const started = performance.now();
-    // The engine settings the API runs ours with (run-analysis.ts), so only the shapes differ.
+    // The engine settings the API runs ours with, so only the shapes differ.
     await (
       await clickhouse.query({
         query: sql,
         format: 'JSONEachRow',
-        clickhouse_settings: { query_plan_join_swap_table: 'false' },
+        clickhouse_settings: ANALYSIS_ENGINE_SETTINGS,
       })
     ).json();
     return performance.now() - started;

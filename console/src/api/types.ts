@@ -21,18 +21,26 @@ export type {
   Granularity,
   GroupBy,
 } from '../../../analytics-api/src/models/common/query-schema.ts';
+export type { DistributionPersonsQuery } from '../../../analytics-api/src/models/distribution/schema.ts';
 export type { EventQuery, EventResult, Metric } from '../../../analytics-api/src/models/event/schema.ts';
 export type {
   FunnelPersonsQuery,
   FunnelQuery,
   FunnelResult,
 } from '../../../analytics-api/src/models/funnel/schema.ts';
-export type { RetentionQuery, RetentionResult } from '../../../analytics-api/src/models/retention/schema.ts';
+export type {
+  RetentionPersonsQuery,
+  RetentionQuery,
+  RetentionResult,
+} from '../../../analytics-api/src/models/retention/schema.ts';
+export type { UserPropertiesPersonsQuery } from '../../../analytics-api/src/models/user-properties/schema.ts';
 
-import type { FunnelPersonsResultSchema } from '../../../analytics-api/src/models/funnel/schema.ts';
+import type { PersonListResultSchema } from '../../../analytics-api/src/models/common/person-list.ts';
 
 /** The API exports no name for this answer: TypeBox's phantom `static` member is its type. */
-export type FunnelPersonsResult = (typeof FunnelPersonsResultSchema)['static'];
+export type PersonListResult = (typeof PersonListResultSchema)['static'];
+/** The funnel's list is the common customer list. */
+export type FunnelPersonsResult = PersonListResult;
 
 export interface OrgNode {
   readonly code: string;

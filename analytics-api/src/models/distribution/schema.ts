@@ -2,6 +2,7 @@
 // measure of one event in the range (times done, distinct active days or hours, sum of a numeric
 // property), cut into automatic, equal-width or custom buckets; see ../README.md for the rules.
 import { type Static, Type } from '@sinclair/typebox';
+import { listedGroupProperty, personPageProperties } from '../common/person-list.ts';
 import {
   commonQueryProperties,
   EventSelectorSchema,
@@ -90,3 +91,24 @@ export const DistributionResultSchema = Type.Object({
   meta: ResultMetaSchema,
 });
 export type DistributionResult = Static<typeof DistributionResultSchema>;
+
+export const DistributionPersonsQuerySchema = Type.Object(
+  {
+    ...DistributionQuerySchema.properties,
+    // Null first: the API coerces types, and a number-first union would read null as 0.
+    lower: Type.Optional(
+      Type.Union([Type.Null(), Type.Number()], {
+        description: "A bucket's lower bound from the result (inclusive); null or absent: unbounded",
+      }),
+    ),
+    upper: Type.Optional(
+      Type.Union([Type.Null(), Type.Number()], {
+        description: "A bucket's upper bound from the result (exclusive); null or absent: unbounded",
+      }),
+    ),
+    ...listedGroupProperty,
+    ...personPageProperties,
+  },
+  { additionalProperties: false },
+);
+export type DistributionPersonsQuery = Static<typeof DistributionPersonsQuerySchema>;

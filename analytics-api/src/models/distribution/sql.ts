@@ -9,6 +9,7 @@ import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
+import { LOGIN_ID_PER_PERSON, LOGIN_ID_SOURCE } from '../common/person-list.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { ANY_EVENT } from '../common/query-schema.ts';
 import type { BucketPlan } from './buckets.ts';
@@ -28,14 +29,15 @@ function checkOptions(q: DistributionQuery): void {
   }
 }
 
-/** Rows (person, v, g): the measure and group key of every person with the event. */
-function perPersonSql(ctx: AnalysisContext<DistributionQuery>): string {
+/** Rows (person, v, g[, login_id]): the measure and group key of every person with the event. */
+function perPersonSql(ctx: AnalysisContext<DistributionQuery>, withLoginId: boolean): string {
   const q = ctx.query;
   const name = ctx.names.event(q.event.event, 'event.event', true);
   const cond = filtersSql(q.event.filters, 'event.filters', ctx.names, ctx.params, ctx.timeZone);
   const where = [cond];
   if (name !== ANY_EVENT) where.push(`e.event = ${ctx.params.add(name, 'String')}`);
   const columns: Record<string, string> = { gkey: groupKeySql(ctx) };
+  if (withLoginId) Object.assign(columns, LOGIN_ID_SOURCE);
   let measure: string;
   switch (q.measure) {
     case 'times':
@@ -62,7 +64,8 @@ function perPersonSql(ctx: AnalysisContext<DistributionQuery>): string {
   const source = eventSourceSql(ctx, { events: [name], where, columns });
   // The first event's group (ties: the smaller key); skipped without group-by, where it is constant.
   const group = (q.groupBy?.length ?? 0) > 0 ? 'argMin(gkey, (t, gkey))' : "''";
-  return `SELECT person, ${measure} AS v, ${group} AS g FROM (${source}) GROUP BY person`;
+  const loginId = withLoginId ? `, ${LOGIN_ID_PER_PERSON}` : '';
+  return `SELECT person, ${measure} AS v, ${group} AS g${loginId} FROM (${source}) GROUP BY person`;
 }
 
 export interface DistributionSql {
@@ -73,11 +76,13 @@ export interface DistributionSql {
   readonly overview: string;
   /** Rows (gkey, b, users, total, mn, mx, med, grp) per bucket and group; grp = grouping(gkey, b). */
   readonly buckets: (topKeys: readonly string[], plan: BucketPlan) => string;
+  /** Rows (person, login_id, v, gkey) for listing customers, gkey with top N + others applied. */
+  readonly persons: (topKeys: readonly string[]) => string;
 }
 
 export function distributionSql(ctx: AnalysisContext<DistributionQuery>): DistributionSql {
   checkOptions(ctx.query);
-  const perPerson = perPersonSql(ctx);
+  const perPerson = perPersonSql(ctx, false);
   const grouped = (ctx.query.groupBy?.length ?? 0) > 0;
   const overview = `
     SELECT g AS gkey, count() AS users, min(v) AS mn, max(v) AS mx,
@@ -100,5 +105,7 @@ export function distributionSql(ctx: AnalysisContext<DistributionQuery>): Distri
       GROUP BY GROUPING SETS (${sets})`;
   };
   const histogram = `SELECT g AS gkey, v, count() AS users FROM (${perPerson}) GROUP BY gkey, v`;
-  return { histogram, overview, buckets };
+  const persons = (topKeys: readonly string[]) =>
+    `SELECT person, login_id, v, ${keepTopGroupsSql(ctx, 'g', topKeys)} AS gkey FROM (${perPersonSql(ctx, true)})`;
+  return { histogram, overview, buckets, persons };
 }

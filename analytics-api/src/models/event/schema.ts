@@ -2,6 +2,7 @@
 // an aggregation; formulas combine metrics by letter (A = first metric); compare adds the same
 // number of days just before the range.
 import { type Static, Type } from '@sinclair/typebox';
+import { listedGroupProperty, personPageProperties } from '../common/person-list.ts';
 import {
   commonQueryProperties,
   FilterSchema,
@@ -83,3 +84,21 @@ export const EventResultSchema = Type.Object({
   meta: ResultMetaSchema,
 });
 export type EventResult = Static<typeof EventResultSchema>;
+
+export const EventPersonsQuerySchema = Type.Object(
+  {
+    ...EventQuerySchema.properties,
+    metric: Type.String({ pattern: '^[A-J]$', description: "A metric's series key (A = the first metric)" }),
+    period: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 32,
+        description: "A label of the result's periods; absent: the whole range (the series total)",
+      }),
+    ),
+    ...listedGroupProperty,
+    ...personPageProperties,
+  },
+  { additionalProperties: false },
+);
+export type EventPersonsQuery = Static<typeof EventPersonsQuerySchema>;

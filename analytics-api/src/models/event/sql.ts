@@ -8,6 +8,7 @@ import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
 import { periodSql } from '../common/period-sql.ts';
+import { LOGIN_ID_PER_PERSON, LOGIN_ID_SOURCE } from '../common/person-list.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { ANY_EVENT } from '../common/query-schema.ts';
 import { type EventQuery, PROPERTY_AGGREGATIONS } from './schema.ts';
@@ -64,6 +65,11 @@ export interface EventSql {
   readonly topGroups: string | null;
   /** (period, gkey, aggregates...) rows; period '' holds the range totals. */
   readonly main: (topKeys: readonly string[]) => string;
+  /**
+   * (person, login_id) of every customer with an event of metric i, in one period (a label of
+   * `periods`; undefined: the whole range) and group key (top N + others; undefined: any).
+   */
+  readonly persons: (topKeys: readonly string[], i: number, period?: string, gkey?: string) => string;
 }
 
 export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
@@ -102,5 +108,24 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
       GROUP BY period, gkey
     )
     GROUP BY GROUPING SETS ((period, gkey), (gkey))`;
-  return { topGroups, main };
+  const persons = (topKeys: readonly string[], i: number, period?: string, gkey?: string) => {
+    const conditions = [`c${i}`];
+    if (period !== undefined) conditions.push(`period = ${ctx.params.add(period, 'String')}`);
+    if (gkey !== undefined) conditions.push(`gkey = ${ctx.params.add(gkey, 'String')}`);
+    const listed = eventSourceSql(ctx, {
+      events: [ctx.query.metrics[i]!.event],
+      columns: {
+        period: periodSql(ctx, 'e.time'),
+        gkey: groupKeySql(ctx),
+        ...metrics[i]!.source,
+        ...LOGIN_ID_SOURCE,
+      },
+    });
+    return `
+    SELECT person, ${LOGIN_ID_PER_PERSON}
+    FROM (SELECT * REPLACE (${keepTopGroupsSql(ctx, 'gkey', topKeys)} AS gkey) FROM (${listed}))
+    WHERE ${conditions.join(' AND ')}
+    GROUP BY person`;
+  };
+  return { topGroups, main, persons };
 }

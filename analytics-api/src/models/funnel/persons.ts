@@ -4,27 +4,27 @@
 import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import type { AnalysisModel } from '../common/analysis-model.ts';
+import { keepTopGroupsSql } from '../common/group-by-sql.ts';
+import { listedGroupKey, personPage } from '../common/person-list.ts';
 import { type FunnelPersonsQuery, FunnelPersonsQuerySchema, FunnelPersonsResultSchema } from './schema.ts';
 import { funnelSql } from './sql.ts';
 
 async function runFunnelPersons(ctx: AnalysisContext<FunnelPersonsQuery>) {
-  const { step, status, limit = 100, offset = 0 } = ctx.query;
+  const { step, status } = ctx.query;
   if (step > ctx.query.steps.length) {
     throw new ApiError('VALIDATION_FAILED', `the funnel has ${ctx.query.steps.length} steps`, 'step');
   }
   if (status === 'dropped' && step === 1) {
     throw new ApiError('VALIDATION_FAILED', 'nobody drops off before step 1', 'step');
   }
-  const { persons } = funnelSql(ctx, { withLoginId: true });
-  const condition = status === 'reached' ? `level >= ${step}` : `level = ${step - 1}`;
-  const rows = await ctx.rows<{ personId: string; loginId: string; total: number }>(`
-    SELECT toString(person) AS personId, login_id AS loginId, count() OVER () AS total
-    FROM (${persons}) WHERE ${condition}
-    ORDER BY person LIMIT ${Number(limit)} OFFSET ${Number(offset)}`);
-  return {
-    total: Number(rows[0]?.total ?? 0),
-    persons: rows.map((r) => ({ personId: r.personId, loginId: r.loginId || null })),
-  };
+  const gkey = listedGroupKey(ctx, ctx.query.group);
+  const sql = funnelSql(ctx, { withLoginId: true });
+  const conditions = [status === 'reached' ? `level >= ${step}` : `level = ${step - 1}`];
+  if (gkey !== undefined && sql.topGroups) {
+    const topKeys = (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey);
+    conditions.push(`${keepTopGroupsSql(ctx, 'gkey', topKeys)} = ${ctx.params.add(gkey, 'String')}`);
+  }
+  return personPage(ctx, sql.persons, conditions.join(' AND '));
 }
 
 export const funnelPersonsModel: AnalysisModel<typeof FunnelPersonsQuerySchema> = {

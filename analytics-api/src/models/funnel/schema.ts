@@ -1,5 +1,6 @@
 // Funnel (漏斗分析): query and result shapes. See ../README.md for the exact counting rules.
 import { type Static, Type } from '@sinclair/typebox';
+import { listedGroupProperty, PersonListResultSchema, personPageProperties } from '../common/person-list.ts';
 import {
   commonQueryProperties,
   EventSelectorSchema,
@@ -111,21 +112,11 @@ export const FunnelPersonsQuerySchema = Type.Object(
     status: Type.Union([Type.Literal('reached'), Type.Literal('dropped')], {
       description: 'reached: got to this step; dropped: got to the previous step but not this one',
     }),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+    ...listedGroupProperty,
+    ...personPageProperties,
   },
   { additionalProperties: false },
 );
 export type FunnelPersonsQuery = Static<typeof FunnelPersonsQuerySchema>;
 
-export const FunnelPersonsResultSchema = Type.Object({
-  total: Type.Integer(),
-  persons: Type.Array(
-    Type.Object({
-      personId: Type.String(),
-      /** The bank's customer id, or null for a device that never logged in. */
-      loginId: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-  meta: ResultMetaSchema,
-});
+export const FunnelPersonsResultSchema = PersonListResultSchema;

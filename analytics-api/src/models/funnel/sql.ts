@@ -16,6 +16,7 @@ import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
 import { periodSql } from '../common/period-sql.ts';
+import { LOGIN_ID_PER_PERSON, LOGIN_ID_SOURCE } from '../common/person-list.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { type FunnelQuery, MAX_EVENTS_PER_PERSON } from './schema.ts';
 import { walkSql } from './walk-sql.ts';
@@ -78,7 +79,7 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
       fs: lowestStep,
       link,
       gkey: groupKeySql(ctx),
-      lid: options.withLoginId ? 'e.login_id' : "''",
+      lid: options.withLoginId ? LOGIN_ID_SOURCE.lid : "''",
     },
   });
   const W = params.add(windowMs, 'Int64');
@@ -136,7 +137,7 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
   const perPerson = `
         SELECT person, login_id, first_start, ev, arrayEnumerate(ev) AS ix, ${walk} AS walk
         FROM (
-          SELECT person, anyIf(lid, lid != '') AS login_id,
+          SELECT person, ${LOGIN_ID_PER_PERSON},
             -- Entry of a person who is not walked: their first step-1 event in the range.
             minIf(t, bitTest(m, 0) AND t < ${end}) AS first_start,
             arraySlice(${sorted}, 1, ${MAX_EVENTS_PER_PERSON}) AS ev

@@ -5,27 +5,71 @@ import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { groupValue } from '../common/group-by-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
-import { MAX_PERIODS, type RetentionQuery, type RetentionResult, type RetentionRow } from './schema.ts';
+import {
+  MAX_PERIODS,
+  type RetentionPeriod,
+  type RetentionQuery,
+  type RetentionResult,
+  type RetentionRow,
+} from './schema.ts';
 import { retentionSql } from './sql.ts';
 
 const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1e6) / 1e6);
 const UNIT = { day: 'days', week: 'weeks', month: 'months' } as const;
 
-export async function runRetention(
-  ctx: AnalysisContext<RetentionQuery>,
-): Promise<Omit<RetentionResult, 'meta'>> {
+/** Checks the periods and gives the end of the return events read (the last cohort's period N). */
+export function retentionReach(ctx: AnalysisContext<RetentionQuery>): {
+  period: RetentionPeriod;
+  n: number;
+  returnEndMs: number;
+} {
   const period = ctx.query.period ?? 'day';
   const n = ctx.query.periods ?? 7;
   if (n > MAX_PERIODS[period]) {
     throw new ApiError('VALIDATION_FAILED', `at most ${MAX_PERIODS[period]} ${UNIT[period]}`, 'periods');
   }
-  const zone = ctx.timeZone;
-  const lastCohortStart = DateTime.fromMillis(ctx.range.endMs - 1, { zone }).startOf(
+  const lastCohortStart = DateTime.fromMillis(ctx.range.endMs - 1, { zone: ctx.timeZone }).startOf(
     period === 'week' ? 'week' : period,
   );
   const periodEnd = lastCohortStart.plus({ [UNIT[period]]: n + 1 }).toMillis();
   const returnEndMs =
     ctx.query.window === 'on_or_after' ? Math.max(periodEnd, ctx.now + 86_400_000) : periodEnd;
+  return { period, n, returnEndMs };
+}
+
+/**
+ * Whether period k of a cohort (its first day, YYYY-MM-DD) has started: cohort start + k periods
+ * <= now. Zone arithmetic is slow (a luxon step costs ~20 us): counted once per cohort, not per
+ * cell (30 x 31 table: ~40 ms).
+ */
+export function periodStarted(
+  ctx: AnalysisContext<RetentionQuery>,
+  period: RetentionPeriod,
+  n: number,
+): (cohort: string, k: number) => boolean {
+  const zone = ctx.timeZone;
+  const today = DateTime.fromMillis(ctx.now, { zone });
+  const unit = UNIT[period];
+  const startedCounts = new Map<string, number>();
+  const startedCount = (cohort: string): number => {
+    const known = startedCounts.get(cohort);
+    if (known !== undefined) return known;
+    const start = DateTime.fromISO(cohort, { zone });
+    const guess = Math.floor(today.diff(start, unit).get(unit));
+    let k = Math.max(0, Math.min(n + 1, Number.isFinite(guess) ? guess : 0));
+    // The calendar difference is a guess (month ends, DST); the rule itself settles it.
+    while (k > 0 && start.plus({ [unit]: k - 1 }) > today) k--;
+    while (k <= n && start.plus({ [unit]: k }) <= today) k++;
+    startedCounts.set(cohort, k);
+    return k;
+  };
+  return (cohort, k) => k < startedCount(cohort);
+}
+
+export async function runRetention(
+  ctx: AnalysisContext<RetentionQuery>,
+): Promise<Omit<RetentionResult, 'meta'>> {
+  const { period, n, returnEndMs } = retentionReach(ctx);
   const sql = retentionSql(ctx, returnEndMs);
   const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
   const raw = await ctx.rows<{
@@ -43,24 +87,7 @@ export async function runRetention(
     });
     return { cohort: r.cohort, gkey: r.gkey, size: r.size, retained };
   });
-  // Period k of a cohort has started when cohort start + k periods <= now. Zone arithmetic is
-  // slow (a luxon step costs ~20 us): counted once per cohort, not per cell (30 x 31 table: ~40 ms).
-  const today = DateTime.fromMillis(ctx.now, { zone });
-  const unit = UNIT[period];
-  const startedCounts = new Map<string, number>();
-  const startedCount = (cohort: string): number => {
-    const known = startedCounts.get(cohort);
-    if (known !== undefined) return known;
-    const start = DateTime.fromISO(cohort, { zone });
-    const guess = Math.floor(today.diff(start, unit).get(unit));
-    let k = Math.max(0, Math.min(n + 1, Number.isFinite(guess) ? guess : 0));
-    // The calendar difference is a guess (month ends, DST); the rule itself settles it.
-    while (k > 0 && start.plus({ [unit]: k - 1 }) > today) k--;
-    while (k <= n && start.plus({ [unit]: k }) <= today) k++;
-    startedCounts.set(cohort, k);
-    return k;
-  };
-  const started = (cohort: string, k: number) => k < startedCount(cohort);
+  const started = periodStarted(ctx, period, n);
   const cohorts: RetentionRow[] = rows.map((r) => {
     const retained = r.retained.map((v, k) => (started(r.cohort, k) ? Number(v) : null));
     return {

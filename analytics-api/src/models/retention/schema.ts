@@ -1,5 +1,6 @@
 // Retention (留存分析): query and result shapes. See ../README.md for the exact counting rules.
 import { type Static, Type } from '@sinclair/typebox';
+import { listedGroupProperty, personPageProperties } from '../common/person-list.ts';
 import {
   commonQueryProperties,
   EventSelectorSchema,
@@ -71,3 +72,25 @@ export const RetentionResultSchema = Type.Object({
   meta: ResultMetaSchema,
 });
 export type RetentionResult = Static<typeof RetentionResultSchema>;
+
+export const RetentionPersonsQuerySchema = Type.Object(
+  {
+    ...RetentionQuerySchema.properties,
+    cohort: Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'A cohort from the result (the first day of its period, YYYY-MM-DD)',
+    }),
+    status: Type.Union([Type.Literal('entered'), Type.Literal('retained'), Type.Literal('lost')], {
+      description:
+        'entered: the cohort; retained: returned in period returnPeriod (or later, with on_or_after); ' +
+        'lost: in the cohort but not retained in it',
+    }),
+    returnPeriod: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 90, description: 'k (0..periods); needed by retained / lost' }),
+    ),
+    ...listedGroupProperty,
+    ...personPageProperties,
+  },
+  { additionalProperties: false },
+);
+export type RetentionPersonsQuery = Static<typeof RetentionPersonsQuerySchema>;

@@ -10,6 +10,7 @@ import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
 import { periodSql } from '../common/period-sql.ts';
+import { LOGIN_ID_PER_PERSON, LOGIN_ID_SOURCE } from '../common/person-list.ts';
 import { ANY_EVENT, type EventSelector } from '../common/query-schema.ts';
 import type { RetentionQuery } from './schema.ts';
 
@@ -34,10 +35,21 @@ function selectorCondition(
 
 export interface RetentionSql {
   readonly topGroups: string | null;
+  /** One row per cohort entry: person (and login_id when asked for), cohort, gkey, r0, back. */
+  readonly entries: (topKeys: readonly string[]) => string;
   readonly cohorts: (topKeys: readonly string[]) => string;
 }
 
-export function retentionSql(ctx: AnalysisContext<RetentionQuery>, returnEndMs: number): RetentionSql {
+export interface RetentionSqlOptions {
+  /** Carry each person's login id (listing customers); off for counts, it is a String column read. */
+  readonly withLoginId?: boolean;
+}
+
+export function retentionSql(
+  ctx: AnalysisContext<RetentionQuery>,
+  returnEndMs: number,
+  options: RetentionSqlOptions = {},
+): RetentionSql {
   const { query, params } = ctx;
   const period = query.period ?? 'day';
   const n = query.periods ?? 7;
@@ -61,8 +73,11 @@ export function retentionSql(ctx: AnalysisContext<RetentionQuery>, returnEndMs: 
       // Packed form (below); the engine drops whichever of p / pk the entry SQL does not read.
       pk: `bitShiftLeft(toUInt64(${periodNumber}), 44) + toUInt64(toUnixTimestamp64Milli(e.time))`,
       gkey: groupKeySql(ctx),
+      ...(options.withLoginId ? LOGIN_ID_SOURCE : {}),
     },
   });
+  const loginId = options.withLoginId ? `${LOGIN_ID_PER_PERSON}, ` : '';
+  const keepLoginId = options.withLoginId ? 'login_id, ' : '';
   // Per entry: period 0 (a return after the entry's first initial event, same period) and the
   // distinct later periods returned in, as offsets 1..N; "on or after" turns the furthest offset
   // into 1..furthest. sumMap over offsets then counts entries per period in one aggregation.
@@ -81,7 +96,7 @@ export function retentionSql(ctx: AnalysisContext<RetentionQuery>, returnEndMs: 
     // First-time: the earliest initial event ever, if inside the range. Recurring: the earliest
     // initial event of each period with one before the range end (reading starts at the range
     // start), i.e. the first of each period in the sorted array.
-    const entries = firstTime
+    const starts = firstTime
       ? `if(${T('first')} >= ${start} AND ${T('first')} < ${end}, [first], [])`
       : `arrayFilter((x, prev) -> ${P('x')} != ${P('prev')}, inits, arrayShiftRight(inits, 1))`;
     // Recurring with the same initial and return event (e.g. app start -> app start): one array
@@ -93,51 +108,51 @@ export function retentionSql(ctx: AnalysisContext<RetentionQuery>, returnEndMs: 
         ? `arraySort(groupArrayIf(pk, isRet)) AS rets, arrayFilter(x -> ${T('x')} < ${end}, rets) AS inits`
         : `arraySort(groupArrayIf(pk, isInit AND t < ${end})) AS inits, groupArrayIf(pk, isRet) AS rets`;
     return `
-    SELECT person, (${T('x')}, ${P('x')}, '') AS en,
+    SELECT person, ${keepLoginId}(${T('x')}, ${P('x')}, '') AS en,
            arrayExists(r -> ${P('r')} = ${P('x')} AND r > x, rets) AS r0,
            arrayMap(d -> toUInt64(d), ${returnedIn(`arrayMap(r -> ${P('r')} - ${P('x')}, rets)`)}) AS back
     FROM (
-      SELECT person,
+      SELECT person, ${loginId}
              ${collected}
       FROM (${source})
       GROUP BY person
       ${firstTime ? 'HAVING countIf(isInit) > 0' : ''}
     )
-    ARRAY JOIN ${entries} AS x`;
+    ARRAY JOIN ${starts} AS x`;
   }
   function tupleEntrySql(): string {
     const inRange = (x: string) => `${x}.1 >= ${start} AND ${x}.1 < ${end}`;
-    const entries = firstTime
+    const starts = firstTime
       ? `if(length(inits) > 0 AND ${inRange('arraySort(inits)[1]')}, [arraySort(inits)[1]], [])`
       : `arrayMap(c -> arraySort(arrayFilter(x -> x.2 = c, inits))[1], arrayDistinct(arrayMap(x -> x.2, arrayFilter(x -> ${inRange('x')}, inits))))`;
     // inits / rets: (t ms, period number, group key); an entry is the earliest initial event of its
     // period (ties by group value).
     return `
-    SELECT person, en,
+    SELECT person, ${keepLoginId}en,
            arrayExists(r -> r.2 = en.2 AND r.1 > en.1, rets) AS r0,
            arrayMap(d -> toUInt64(d), ${returnedIn('arrayMap(r -> toInt64(r.2) - toInt64(en.2), rets)')}) AS back
     FROM (
-      SELECT person,
+      SELECT person, ${loginId}
              groupArrayIf((t, p, gkey), isInit) AS inits,
              groupArrayIf((t, p, gkey), isRet) AS rets
       FROM (${source})
       GROUP BY person
     )
-    ARRAY JOIN ${entries} AS en`;
+    ARRAY JOIN ${starts} AS en`;
   }
   const grouped = (query.groupBy?.length ?? 0) > 0;
   const topGroups = grouped
     ? `SELECT en.3 AS gkey FROM (${entrySql}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
+  const entries = (topKeys: readonly string[]) => `
+      SELECT person, ${keepLoginId}${periodSql(ctx, 'fromUnixTimestamp64Milli(en.1)', period)} AS cohort,
+             ${keepTopGroupsSql(ctx, 'en.3', topKeys)} AS gkey, r0, back
+      FROM (${entrySql})`;
   const cohorts = (topKeys: readonly string[]) => `
     SELECT cohort, gkey, count() AS size, sum(r0) AS r0,
            sumMap(back, arrayMap(d -> toUInt64(1), back)) AS returned
-    FROM (
-      SELECT ${periodSql(ctx, 'fromUnixTimestamp64Milli(en.1)', period)} AS cohort,
-             ${keepTopGroupsSql(ctx, 'en.3', topKeys)} AS gkey, r0, back
-      FROM (${entrySql})
-    )
+    FROM (${entries(topKeys)})
     GROUP BY cohort, gkey
     ORDER BY cohort, gkey`;
-  return { topGroups, cohorts };
+  return { topGroups, entries, cohorts };
 }

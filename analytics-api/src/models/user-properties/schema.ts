@@ -3,6 +3,7 @@
 // many, split by one user property (a distribution) or two (a cross table), with sum / average /
 // median of a numeric user property per cell. See ../README.md.
 import { type Static, Type } from '@sinclair/typebox';
+import { personPageProperties } from '../common/person-list.ts';
 import {
   commonQueryProperties,
   EventSelectorSchema,
@@ -83,3 +84,23 @@ export const UserPropertiesResultSchema = Type.Object({
   meta: ResultMetaSchema,
 });
 export type UserPropertiesResult = Static<typeof UserPropertiesResultSchema>;
+
+/** Stands for every value of a dimension in a listed cell (a margin of the cross table, or the total). */
+export const ALL_VALUES = '$all';
+
+export const UserPropertiesPersonsQuerySchema = Type.Object(
+  {
+    ...UserPropertiesQuerySchema.properties,
+    cell: Type.Optional(
+      Type.Array(Type.Union([Type.Null(), Type.String()]), {
+        maxItems: 2,
+        description:
+          'One value per groupBy property, as in the result (null = not set, "$others"), or "$all" for ' +
+          'any value (a margin); absent: every matching customer (the total)',
+      }),
+    ),
+    ...personPageProperties,
+  },
+  { additionalProperties: false },
+);
+export type UserPropertiesPersonsQuery = Static<typeof UserPropertiesPersonsQuerySchema>;

@@ -41,8 +41,12 @@ function dimensionsSql(ctx: AnalysisContext<UserPropertiesQuery>): string[] {
   });
 }
 
-/** Rows (person, d0, d1, mv, ms) of every matching customer; `dims` from dimensionsSql. */
-function customersSql(ctx: AnalysisContext<UserPropertiesQuery>, dims: readonly string[]): string {
+/** Rows (person, d0, d1, mv, ms[, login_id]) of every matching customer; `dims` from dimensionsSql. */
+function customersSql(
+  ctx: AnalysisContext<UserPropertiesQuery>,
+  dims: readonly string[],
+  withLoginId = false,
+): string {
   const q = ctx.query;
   (q.filters ?? []).forEach((f, i) => {
     if ((f.source ?? 'event') !== 'user') {
@@ -74,7 +78,7 @@ function customersSql(ctx: AnalysisContext<UserPropertiesQuery>, dims: readonly 
   ].filter((c) => c !== '1');
   const profiles = narrowProfiles([
     `u.person_id AS person, ${dims[0] ?? "''"} AS d0, ${dims[1] ?? "''"} AS d1,
-           toFloat64(${mv}) AS mv, toUInt8(${ms}) AS ms`,
+           toFloat64(${mv}) AS mv, toUInt8(${ms}) AS ms${withLoginId ? ', u.login_id AS login_id' : ''}`,
     conditions.join('\n      AND '),
   ]);
   const [columns, where] = profiles.rewritten;
@@ -99,6 +103,8 @@ export interface UserPropertiesSql {
    * outside `top` become "$others", or with `top` null every value stays as it is.
    */
   readonly cells: (top: readonly (readonly string[])[] | null) => string;
+  /** Rows (person, login_id, d0, d1) of every matching customer, values mapped as in `cells`. */
+  readonly persons: (top: readonly (readonly string[])[] | null) => string;
 }
 
 export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): UserPropertiesSql {
@@ -115,23 +121,26 @@ export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): Us
              SELECT grouping(d0, d1) = 1 ? 0 : 1 AS dim, dim = 0 ? d0 : d1 AS val, count() AS c
              FROM (${customers}) GROUP BY GROUPING SETS ((d0), (d1)))
            ORDER BY dim, c DESC, val ASC LIMIT ${limit} BY dim`;
+  const others = ctx.params.add(OTHERS_GROUP, 'String');
+  const mapped = (d: number, top: readonly (readonly string[])[] | null) =>
+    d >= dims
+      ? "''"
+      : top === null
+        ? `d${d}`
+        : `if(d${d} IN ${ctx.params.add(top[d] ?? [], 'Array(String)')}, d${d}, ${others})`;
   const cells = (top: readonly (readonly string[])[] | null) => {
-    const others = ctx.params.add(OTHERS_GROUP, 'String');
-    const mapped = (d: number) =>
-      d >= dims
-        ? "''"
-        : top === null
-          ? `d${d}`
-          : `if(d${d} IN ${ctx.params.add(top[d] ?? [], 'Array(String)')}, d${d}, ${others})`;
     // The full sets whatever the number of dimensions (unused ones are constant ''): one shape of rows.
     const sets = '(d0, d1), (d0), (d1), ()';
     return `
       SELECT d0, d1, count() AS users, countIf(ms = 1) AS withValue, sumIf(mv, ms = 1) AS total,
              quantileExactLowIf(0.5)(mv, ms = 1) AS med, minIf(mv, ms = 1) AS mn, maxIf(mv, ms = 1) AS mx,
              grouping(d0, d1) AS grp
-      FROM (SELECT ${mapped(0)} AS d0, ${mapped(1)} AS d1, mv, ms FROM (${customers}))
+      FROM (SELECT ${mapped(0, top)} AS d0, ${mapped(1, top)} AS d1, mv, ms FROM (${customers}))
       GROUP BY GROUPING SETS (${sets})`;
   };
+  const persons = (top: readonly (readonly string[])[] | null) => `
+      SELECT person, login_id, ${mapped(0, top)} AS d0, ${mapped(1, top)} AS d1
+      FROM (${customersSql(ctx, dimensions, true)})`;
   let probe: string | null = null;
   if (dims > 0) {
     const profiles = narrowProfiles([dimensions.map((d, i) => `${d} AS d${i}`).join(', ')]);
@@ -139,5 +148,5 @@ export function userPropertiesSql(ctx: AnalysisContext<UserPropertiesQuery>): Us
       SELECT ${Array.from({ length: dims }, (_, i) => `uniqUpTo(${limit})(d${i}) AS n${i}`).join(', ')}
       FROM (SELECT ${profiles.rewritten[0]} FROM (${profiles.subquery}) AS u)`;
   }
-  return { probe, topValues, cells };
+  return { probe, topValues, cells, persons };
 }

@@ -65,4 +65,48 @@ describe('path listUsers permission', () => {
     expect(masked.persons[0]?.loginId).not.toBe('C2026000123');
     expect(masked.persons[0]?.loginId).toMatch(/^C202\*+0123$/);
   });
+  it('masks the login ids of every other customer list the same way', async () => {
+    const events = [
+      ev(1, 'view', '2026-03-02T10:00:00Z', { loginId: 'C2026000456' }),
+      ev(1, 'view', '2026-03-03T10:00:00Z', { loginId: 'C2026000456' }),
+    ];
+    const appId = await stack.load({
+      events,
+      overrides: [],
+      profiles: [
+        {
+          personId: 1,
+          loginId: 'C2026000456',
+          bankCode: 'B001',
+          branchCode: '',
+          props: {},
+          numProps: {},
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+      ],
+    });
+    const range = { appId, from: '2026-03-02', to: '2026-03-03', timeZone: 'UTC' };
+    const lists: Array<[string, object]> = [
+      ['events/persons', { ...range, metrics: [{ event: 'view', aggregation: 'users' }], metric: 'A' }],
+      [
+        'retention/persons',
+        {
+          ...range,
+          initial: { event: 'view' },
+          returning: { event: 'view' },
+          cohort: '2026-03-02',
+          status: 'entered',
+        },
+      ],
+      ['distribution/persons', { ...range, event: { event: 'view' }, measure: 'times', lower: 2, upper: 3 }],
+      ['user-properties/persons', range],
+    ];
+    await markSensitive(stack.api.metadata.pool, appId, 'loginId', 'id_card');
+    for (const [model, body] of lists) {
+      const listed = await stack.analyse<{ total: number; persons: { loginId: string }[] }>(model, body);
+      expect(listed.total, model).toBe(1);
+      expect(listed.persons[0]?.loginId, model).toMatch(/^C202\*+0456$/);
+    }
+  });
 });

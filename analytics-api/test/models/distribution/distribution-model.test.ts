@@ -3,10 +3,16 @@
 // property test against the reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RefDistributionQuery, referenceDistribution } from '../reference/distribution.ts';
+import { loginAs } from '../../security/support/sessions.ts';
+import {
+  type RefDistributionQuery,
+  referenceDistribution,
+  referenceDistributionPeople,
+} from '../reference/distribution.ts';
 import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
 
 interface Bucket {
   label: string;
@@ -237,6 +243,50 @@ describe('distribution scenarios', () => {
   });
 });
 
+describe('distribution: the customers behind a bucket', () => {
+  it('lists the customers of a bucket by its bounds, for callers allowed to export', async () => {
+    const at = (h: number) => `2026-03-02T0${h}:00:00Z`;
+    const appId = await stack.load({
+      events: [
+        ev(101, 'view', at(1)), // customer 1's device (merged): 3 views in all
+        ev(1, 'view', at(2), { loginId: 'C001' }),
+        ev(1, 'view', at(3), { loginId: 'C001' }),
+        ev(2, 'view', at(1), { loginId: 'C002' }),
+        ev(3, 'view', at(1)),
+        ev(3, 'view', at(2)),
+        ev(3, 'view', at(3)),
+        ev(3, 'view', at(4)),
+      ],
+      overrides: [[101, 1]],
+      profiles: [],
+    });
+    const body = { appId, from: '2026-03-02', to: '2026-03-02', event: { event: 'view' }, measure: 'times' };
+    const r = await stack.analyse<DistributionResult>('distribution', body);
+    expect(users(r)).toEqual([
+      ['[1,2)', 1],
+      ['[2,3)', 0],
+      ['[3,4)', 1],
+      ['>=4', 1],
+    ]);
+    const list = (lower: number | null, upper: number | null, extra: object = {}) =>
+      stack.analyse<Persons>('distribution/persons', { ...body, lower, upper, ...extra });
+    expect(await list(3, 4)).toMatchObject({ total: 1, persons: [{ personId: '1', loginId: 'C001' }] });
+    expect(await list(1, 2)).toMatchObject({ total: 1, persons: [{ personId: '2', loginId: 'C002' }] });
+    expect(ids(await list(4, null))).toEqual(['3']);
+    expect(ids(await list(null, 4))).toEqual(['1', '2']);
+    expect(await list(null, null, { limit: 1, offset: 2 })).toMatchObject({
+      total: 3,
+      persons: [{ personId: '3', loginId: null }],
+    });
+    const reversed = await stack.post('distribution/persons', { ...body, lower: 4, upper: 3 });
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json().error.field).toBe('upper');
+    const viewer = await loginAs(stack.api.app, 'b001.viewer');
+    const refused = await stack.post('distribution/persons', { ...body, lower: 1, upper: 2 }, viewer);
+    expect(refused.statusCode).toBe(403);
+  });
+});
+
 describe('distribution equals the reference', () => {
   it('on random data, measures, bucket modes, filters, group-by and zones', async () => {
     await fc.assert(
@@ -275,6 +325,70 @@ describe('distribution equals the reference', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  }, 240_000);
+});
+
+describe('distribution lists equal the reference', () => {
+  // The buckets of a random distribution (overall, and of its first group): each bucket's customers
+  // by its bounds are the persons the reference puts in it, as many as the bucket counts.
+  it('on random data, measures, bucket modes, group-by and zones', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        arbGroupBy,
+        fc.constantFrom('times' as const, 'active_hours' as const, 'sum' as const),
+        fc.oneof(
+          fc.constant({ bucketMode: 'auto' as const }),
+          fc
+            .integer({ min: 1, max: 6 })
+            .map((bucketCount) => ({ bucketMode: 'equal_width' as const, bucketCount })),
+          fc.constant({ bucketMode: 'custom' as const, boundaries: [2, 3, 50] }),
+        ),
+        async (data, timeZone, groupBy, measure, buckets) => {
+          const appId = await stack.load(data);
+          const query: RefDistributionQuery = {
+            ...RANGE,
+            timeZone,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            event: { event: '$any' },
+            measure,
+            ...(measure === 'sum' ? { property: 'amount' } : {}),
+            ...buckets,
+          };
+          const r = await stack.analyse<DistributionResult>('distribution', { appId, ...query });
+          const { people } = referenceDistributionPeople(data, query);
+          const firstGroup = r.groups[0];
+          const asked = [
+            ...r.buckets.slice(0, 4).map((b) => ({ b, group: undefined })),
+            ...(firstGroup
+              ? firstGroup.buckets.slice(0, 2).map((b) => ({ b, group: firstGroup.group }))
+              : []),
+          ];
+          for (const { b, group } of asked) {
+            const key = group && keyOfGroup(group);
+            const expected = people
+              .filter((p) => (key === undefined || p.key === key) && (b.lower === null || p.value >= b.lower))
+              .filter((p) => b.upper === null || p.value < b.upper)
+              .map((p) => p.person)
+              .sort((x, y) => x - y)
+              .map(String);
+            const listed = await stack.analyse<Persons>('distribution/persons', {
+              appId,
+              ...query,
+              lower: b.lower,
+              upper: b.upper,
+              ...(group ? { group } : {}),
+              limit: 1000,
+            });
+            expect(ids(listed)).toEqual(expected);
+            expect(listed.total).toBe(b.users);
+          }
+        },
+      ),
+      { numRuns: 30 },
     );
   }, 240_000);
 });

@@ -2,10 +2,12 @@
 // the documented edge cases, and a property test against the reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RefEventQuery, referenceEventAnalysis } from '../reference/event.ts';
+import { loginAs } from '../../security/support/sessions.ts';
+import { type RefEventQuery, referenceEventAnalysis, referenceEventPersons } from '../reference/event.ts';
 import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
 
 interface Series {
   key: string;
@@ -212,6 +214,73 @@ describe('event analysis scenarios', () => {
   });
 });
 
+describe('event analysis: the customers behind a point', () => {
+  it('lists the customers of a metric in one period or the whole range, for callers allowed to export', async () => {
+    const appId = await stack.load({
+      events: [
+        ev(101, 'view', '2026-03-02T01:00:00Z'), // customer 1's device (merged)
+        ev(1, 'view', '2026-03-03T01:00:00Z', { loginId: 'C001' }),
+        ev(2, 'view', '2026-03-02T02:00:00Z', { loginId: 'C002', props: { plan: 'gold' } }),
+        ev(2, 'buy', '2026-03-02T03:00:00Z', { loginId: 'C002' }),
+        ev(3, 'view', '2026-03-03T02:00:00Z', { props: { plan: 'gold' } }),
+      ],
+      overrides: [[101, 1]],
+      profiles: [
+        {
+          personId: 1,
+          loginId: 'C001',
+          bankCode: 'B001',
+          branchCode: '',
+          props: {},
+          numProps: {},
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+      ],
+    });
+    const body = {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-03',
+      metrics: [
+        { event: 'view', aggregation: 'users' },
+        { event: 'buy', aggregation: 'count' },
+      ],
+    };
+    const r = await stack.analyse<EventResult>('events', body);
+    expect(r.series.map((x) => [x.key, x.values, x.total])).toEqual([
+      ['A', [2, 2], 3],
+      ['B', [1, 0], 1],
+    ]);
+    const list = (extra: object) => stack.analyse<Persons>('events/persons', { ...body, ...extra });
+    // On 3-02 customer 1 only used the device (no login id on those events): the number comes from
+    // their profile. Customer 2 has no profile row: the login id their events carried.
+    expect(await list({ metric: 'A', period: '2026-03-02' })).toMatchObject({
+      total: 2,
+      persons: [
+        { personId: '1', loginId: 'C001' },
+        { personId: '2', loginId: 'C002' },
+      ],
+    });
+    expect(ids(await list({ metric: 'A', period: '2026-03-03' }))).toEqual(['1', '3']);
+    expect(await list({ metric: 'A', limit: 2, offset: 2 })).toMatchObject({
+      total: 3,
+      persons: [{ personId: '3', loginId: null }],
+    });
+    expect(ids(await list({ metric: 'B' }))).toEqual(['2']);
+    expect(ids(await list({ metric: 'B', period: '2026-03-03' }))).toEqual([]);
+    const grouped = { groupBy: [{ source: 'event', property: 'plan' }] };
+    expect(ids(await list({ metric: 'A', ...grouped, group: ['gold'] }))).toEqual(['2', '3']);
+    expect(ids(await list({ metric: 'A', ...grouped, group: [null] }))).toEqual(['1']);
+    const noSuchMetric = await stack.post('events/persons', { ...body, metric: 'C' });
+    expect(noSuchMetric.statusCode).toBe(400);
+    expect(noSuchMetric.json().error.field).toBe('metric');
+    const viewer = await loginAs(stack.api.app, 'b001.viewer');
+    const refused = await stack.post('events/persons', { ...body, metric: 'A' }, viewer);
+    expect(refused.statusCode).toBe(403);
+  });
+});
+
 describe('event analysis equals the reference', () => {
   it('on random data, filters, group-by, zones and granularities', async () => {
     await fc.assert(
@@ -255,6 +324,63 @@ describe('event analysis equals the reference', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  }, 240_000);
+});
+
+describe('event analysis lists equal the reference', () => {
+  // A users metric's points (some periods and the range total, overall or of a group): the customers
+  // listed are the reference's persons of that point, and as many as the value on the chart.
+  it('on random data, filters, group-by, zones and granularities', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        arbFilters,
+        arbGroupBy,
+        fc.constantFrom('hour' as const, 'day' as const, 'week' as const),
+        fc.constantFrom('view', '$any'),
+        async (data, timeZone, filters, groupBy, granularity, event) => {
+          const appId = await stack.load(data);
+          const query: RefEventQuery = {
+            ...RANGE,
+            timeZone,
+            granularity,
+            filters,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            metrics: [
+              { event: 'buy', aggregation: 'count' },
+              { event, aggregation: 'users' },
+            ],
+          };
+          const r = await stack.analyse<EventResult>('events', { appId, ...query });
+          const points = r.series
+            .filter((x) => x.key === 'B')
+            .slice(0, 2)
+            .flatMap((x) => [
+              { x, period: undefined, value: x.total },
+              ...r.periods
+                .map((period, j) => ({ x, period, value: x.values[j] }))
+                .filter((p) => p.value !== 0)
+                .slice(0, 2),
+            ]);
+          for (const { x, period, value } of points) {
+            const key = x.group ? keyOfGroup(x.group) : undefined;
+            const listed = await stack.analyse<Persons>('events/persons', {
+              appId,
+              ...query,
+              metric: 'B',
+              ...(period ? { period } : {}),
+              ...(x.group ? { group: x.group } : {}),
+              limit: 1000,
+            });
+            expect(ids(listed)).toEqual(referenceEventPersons(data, query, 1, period, key).map(String));
+            expect(listed.total).toBe(value);
+          }
+        },
+      ),
+      { numRuns: 30 },
     );
   }, 240_000);
 });

@@ -7,6 +7,7 @@ import { type RefFunnelQuery, referenceFunnel } from '../reference/funnel.ts';
 import { arbDenseDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { ids, type Persons } from '../support/person-lists.ts';
 
 interface Step {
   users: number;
@@ -222,7 +223,6 @@ describe('funnel: the customers behind a step', () => {
       ),
     );
     const body = { appId, ...day, steps: [{ event: 'view' }, { event: 'buy' }] };
-    type Persons = { total: number; persons: { personId: string; loginId: string | null }[] };
     const dropped = await stack.analyse<Persons>('funnel/persons', { ...body, step: 2, status: 'dropped' });
     expect(dropped).toMatchObject({
       total: 2,
@@ -241,6 +241,40 @@ describe('funnel: the customers behind a step', () => {
     const viewer = await loginAs(stack.api.app, 'b001.viewer');
     const refused = await stack.post('funnel/persons', { ...body, step: 2, status: 'dropped' }, viewer);
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('lists the customers of one group, the top groups and the others as the result shows them', async () => {
+    const push = { props: { channel: 'push' } };
+    const appId = await stack.load(
+      only([
+        ev(1, 'view', '2026-03-02T10:00:00Z', push),
+        ev(1, 'buy', '2026-03-02T10:05:00Z', push),
+        ev(2, 'view', '2026-03-02T11:00:00Z', push),
+        ev(3, 'view', '2026-03-02T12:00:00Z', { props: { channel: 'banner' } }),
+        ev(4, 'view', '2026-03-02T12:00:00Z'),
+      ]),
+    );
+    const body = {
+      appId,
+      ...day,
+      steps: [{ event: 'view' }, { event: 'buy' }],
+      groupBy: [{ source: 'event', property: 'channel' }],
+      groupLimit: 1,
+    };
+    const list = async (group: (string | null)[]) =>
+      ids(await stack.analyse<Persons>('funnel/persons', { ...body, step: 2, status: 'dropped', group }));
+    expect(await list(['push'])).toEqual(['2']);
+    expect(await list(['$others'])).toEqual(['3', '4']);
+    const ungrouped = await stack.post('funnel/persons', {
+      appId,
+      ...day,
+      steps: body.steps,
+      step: 2,
+      status: 'dropped',
+      group: ['push'],
+    });
+    expect(ungrouped.statusCode).toBe(400);
+    expect(ungrouped.json().error.field).toBe('group');
   });
 });
 

@@ -93,11 +93,15 @@ function stats(values: number[]): RefStats {
   };
 }
 
-export function referenceDistribution(
+/**
+ * Every measured customer: person, value and group key (top N + others applied when grouped), and
+ * the top keys in their order.
+ */
+export function referenceDistributionPeople(
   data: Dataset,
   q: RefDistributionQuery,
   scope: RefScope = { bankCodes: 'all' },
-): RefDistributionResult {
+): { people: { person: number; value: number; key: string }[]; top: string[] } {
   const ref = new Reference(data);
   const zone = q.timeZone;
   const { start, end } = rangeOf(q.from, q.to, zone);
@@ -108,8 +112,8 @@ export function referenceDistribution(
     if (!ref.matchesAll(e, q.event.filters)) continue;
     byPerson.set(ref.person(e), [...(byPerson.get(ref.person(e)) ?? []), e]);
   }
-  const people: { value: number; key: string }[] = [];
-  for (const events of byPerson.values()) {
+  const people: { person: number; value: number; key: string }[] = [];
+  for (const [person, events] of byPerson) {
     let value: number;
     if (q.measure === 'times') value = events.length;
     else if (q.measure === 'sum') {
@@ -124,8 +128,21 @@ export function referenceDistribution(
     const firsts = events
       .map((e) => ({ t: e.time, key: keyOf(ref.groupOf(e, q.groupBy)) }))
       .sort((a, b) => a.t - b.t || bytes(a.key, b.key));
-    people.push({ value, key: firsts[0]!.key });
+    people.push({ person, value, key: firsts[0]!.key });
   }
+  if (!q.groupBy?.length) return { people, top: [] };
+  const weights = new Map<string, number>();
+  for (const p of people) weights.set(p.key, (weights.get(p.key) ?? 0) + 1);
+  const top = topKeys(weights, q.groupLimit ?? 10);
+  return { people: people.map((p) => ({ ...p, key: top.includes(p.key) ? p.key : OTHERS })), top };
+}
+
+export function referenceDistribution(
+  data: Dataset,
+  q: RefDistributionQuery,
+  scope: RefScope = { bankCodes: 'all' },
+): RefDistributionResult {
+  const { people, top } = referenceDistributionPeople(data, q, scope);
   if (people.length === 0) return { measure: q.measure, stats: stats([]), buckets: [], groups: [] };
   const all = people.map((p) => p.value);
   const [lowers, below] = plan(q, Math.min(...all), Math.max(...all));
@@ -151,13 +168,9 @@ export function referenceDistribution(
   };
   const groups: RefDistributionResult['groups'] = [];
   if (q.groupBy?.length) {
-    const weights = new Map<string, number>();
-    for (const p of people) weights.set(p.key, (weights.get(p.key) ?? 0) + 1);
-    const top = topKeys(weights, q.groupLimit ?? 10);
-    const mapped = people.map((p) => ({ ...p, key: top.includes(p.key) ? p.key : OTHERS }));
-    const keys = [...top, ...(mapped.some((p) => p.key === OTHERS) ? [OTHERS] : [])];
+    const keys = [...top, ...(people.some((p) => p.key === OTHERS) ? [OTHERS] : [])];
     for (const key of keys) {
-      const values = mapped.filter((p) => p.key === key).map((p) => p.value);
+      const values = people.filter((p) => p.key === key).map((p) => p.value);
       groups.push({
         group:
           key === OTHERS

@@ -66,11 +66,8 @@ function aggregate(ref: Reference, metric: RefMetric, events: RawEvent[]): numbe
   }
 }
 
-export function referenceEventAnalysis(
-  data: Dataset,
-  q: RefEventQuery,
-  scope: RefScope = { bankCodes: 'all' },
-): RefSeries[] {
+/** The events of each metric in range and scope, with each event's group key (top N + others). */
+function metricEvents(data: Dataset, q: RefEventQuery, scope: RefScope) {
   const ref = new Reference(data);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const inRange = data.events.filter(
@@ -101,6 +98,32 @@ export function referenceEventAnalysis(
     const hasOthers = q.metrics.some((m) => ofMetric(m).some((e) => keyFor(e) === OTHERS));
     keys = [...top, ...(hasOthers ? [OTHERS] : [])];
   }
+  return { ref, start, end, grouped, ofMetric, keyFor, keys };
+}
+
+/** The persons with an event of metric i in `period` (undefined: the range) and group `key`, ascending. */
+export function referenceEventPersons(
+  data: Dataset,
+  q: RefEventQuery,
+  i: number,
+  period: string | undefined,
+  key: string | undefined,
+  scope: RefScope = { bankCodes: 'all' },
+): number[] {
+  const { ref, ofMetric, keyFor } = metricEvents(data, q, scope);
+  const persons = ofMetric(q.metrics[i]!)
+    .filter((e) => key === undefined || keyFor(e) === key)
+    .filter((e) => period === undefined || periodOf(e.time, q.granularity, q.timeZone) === period)
+    .map((e) => ref.person(e));
+  return [...new Set(persons)].sort((a, b) => a - b);
+}
+
+export function referenceEventAnalysis(
+  data: Dataset,
+  q: RefEventQuery,
+  scope: RefScope = { bankCodes: 'all' },
+): RefSeries[] {
+  const { ref, start, end, grouped, ofMetric, keyFor, keys } = metricEvents(data, q, scope);
   const periods = periodsBetween(start, end, q.granularity, q.timeZone);
   const out: RefSeries[] = [];
   for (const key of keys) {

@@ -48,11 +48,19 @@ function periodNumber(ms: number, period: RefRetentionQuery['period'], zone: str
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function referenceRetention(
+/** A cohort entry: its person, cohort, group key (top N + others applied) and retained flags. */
+export interface RefRetentionEntry {
+  person: number;
+  cohort: string;
+  key: string;
+  flags: number[];
+}
+
+export function referenceRetentionEntries(
   data: Dataset,
   q: RefRetentionQuery,
   scope: RefScope = { bankCodes: 'all' },
-): RefRetentionRow[] {
+): RefRetentionEntry[] {
   const ref = new Reference(data);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const matches = (e: Dataset['events'][number], s: RefRetentionQuery['initial']) =>
@@ -72,8 +80,8 @@ export function referenceRetention(
     if (matches(e, q.returning)) entry.rets.push({ t: e.time, p });
     perPerson.set(person, entry);
   }
-  const entries: { cohort: string; key: string; flags: number[] }[] = [];
-  for (const { inits, rets } of perPerson.values()) {
+  const entries: RefRetentionEntry[] = [];
+  for (const [person, { inits, rets }] of perPerson) {
     inits.sort((a, b) => a.t - b.t || a.p - b.p || cmp(a.key, b.key));
     let chosen: typeof inits = [];
     if (q.mode === 'first_time') {
@@ -92,19 +100,24 @@ export function referenceRetention(
         if (k === 0) return rets.some((r) => r.p === c.p && r.t > c.t) ? 1 : 0;
         return rets.some((r) => (q.window === 'on' ? r.p === c.p + k : r.p >= c.p + k)) ? 1 : 0;
       });
-      entries.push({ cohort: periodOf(c.t, q.period, q.timeZone), key: c.key, flags });
+      entries.push({ person, cohort: periodOf(c.t, q.period, q.timeZone), key: c.key, flags });
     }
   }
-  let keyFor = (key: string) => key;
-  if (q.groupBy?.length) {
-    const weights = new Map<string, number>();
-    for (const e of entries) weights.set(e.key, (weights.get(e.key) ?? 0) + 1);
-    const top = topKeys(weights, q.groupLimit ?? 10);
-    keyFor = (key) => (top.includes(key) ? key : OTHERS);
-  }
+  if (!q.groupBy?.length) return entries;
+  const weights = new Map<string, number>();
+  for (const e of entries) weights.set(e.key, (weights.get(e.key) ?? 0) + 1);
+  const top = topKeys(weights, q.groupLimit ?? 10);
+  return entries.map((e) => ({ ...e, key: top.includes(e.key) ? e.key : OTHERS }));
+}
+
+export function referenceRetention(
+  data: Dataset,
+  q: RefRetentionQuery,
+  scope: RefScope = { bankCodes: 'all' },
+): RefRetentionRow[] {
   const rows = new Map<string, RefRetentionRow & { key: string }>();
-  for (const e of entries) {
-    const key = keyFor(e.key);
+  for (const e of referenceRetentionEntries(data, q, scope)) {
+    const key = e.key;
     const id = `${e.cohort}\u0000${key}`;
     const row = rows.get(id) ?? {
       cohort: e.cohort,

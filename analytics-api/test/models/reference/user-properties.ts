@@ -51,6 +51,7 @@ const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.fr
 const shown = (k: string) => (k === '' ? null : k);
 
 interface Customer {
+  person: number;
   keys: string[];
   value: number | null;
 }
@@ -71,11 +72,12 @@ function statsOf(list: Customer[], all: number, measured: boolean): RefCellStats
   };
 }
 
-export function referenceUserProperties(
+/** The matching customers (person, dimension keys with top N + others applied) and each dimension's values. */
+export function referenceUserPropertiesCustomers(
   data: Dataset,
   q: RefUserPropertiesQuery,
   scope: RefScope = { bankCodes: 'all' },
-): RefUserPropertiesResult {
+): { customers: Customer[]; values: string[][] } {
   const ref = new Reference(data);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const merged = new Set(data.overrides.map(([from]) => from));
@@ -121,10 +123,8 @@ export function referenceUserProperties(
     if (!ok) continue;
     const keys = dims.map((g) => ref.groupOf(e, [g])![0] ?? '');
     const v = q.measure ? ref.value(e, 'user', q.measure) : null;
-    customers.push({ keys, value: v?.set ? v.num : null });
+    customers.push({ person: p.personId, keys, value: v?.set ? v.num : null });
   }
-  const all = customers.length;
-  const measured = q.measure !== undefined;
   const values = dims.map((_, d) => {
     const counts = new Map<string, number>();
     for (const c of customers) counts.set(c.keys[d]!, (counts.get(c.keys[d]!) ?? 0) + 1);
@@ -135,6 +135,18 @@ export function referenceUserProperties(
     for (const c of customers) if (!top.includes(c.keys[d]!)) c.keys[d] = OTHERS;
     return customers.some((c) => c.keys[d] === OTHERS) ? [...top, OTHERS] : top;
   });
+  return { customers, values };
+}
+
+export function referenceUserProperties(
+  data: Dataset,
+  q: RefUserPropertiesQuery,
+  scope: RefScope = { bankCodes: 'all' },
+): RefUserPropertiesResult {
+  const { customers, values } = referenceUserPropertiesCustomers(data, q, scope);
+  const dims = q.groupBy ?? [];
+  const all = customers.length;
+  const measured = q.measure !== undefined;
   const cell = (group: string[], list: Customer[]): RefCell => ({
     group: group.map(shown),
     ...statsOf(list, all, measured),

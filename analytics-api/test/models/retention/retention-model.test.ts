@@ -4,10 +4,16 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RefRetentionQuery, referenceRetention } from '../reference/retention.ts';
+import { loginAs } from '../../security/support/sessions.ts';
+import {
+  type RefRetentionQuery,
+  referenceRetention,
+  referenceRetentionEntries,
+} from '../reference/retention.ts';
 import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { groupOfKey, ids, type Persons } from '../support/person-lists.ts';
 
 interface Row {
   cohort: string;
@@ -162,6 +168,92 @@ describe('retention scenarios', () => {
   });
 });
 
+describe('retention: the customers behind a cell', () => {
+  it('lists a cohort, who came back in period k and who did not, for callers allowed to export', async () => {
+    const appId = await stack.load(
+      only(
+        [
+          ev(101, 'open', '2026-03-02T01:00:00Z'), // customer 1's device before login (merged)
+          ev(1, 'open', '2026-03-02T02:00:00Z', { loginId: 'C001' }), // period 0 return
+          ev(1, 'open', '2026-03-03T02:00:00Z', { loginId: 'C001' }), // day 1
+          ev(2, 'open', '2026-03-02T03:00:00Z', { loginId: 'C002' }),
+          ev(2, 'open', '2026-03-04T03:00:00Z', { loginId: 'C002' }), // day 2
+          ev(103, 'open', '2026-03-02T05:00:00Z'), // a device that never logged in
+          ev(3, 'open', '2026-03-03T05:00:00Z', { loginId: 'C003' }), // cohort 3-3 only
+        ],
+        [[101, 1]],
+      ),
+    );
+    const body = {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-03',
+      initial: { event: 'open' },
+      returning: { event: 'open' },
+      periods: 3,
+    };
+    const table = await stack.analyse<RetentionResult>('retention', body);
+    expect(cells(table)[0]).toEqual(['2026-03-02', 3, [1, 1, 1, 0]]);
+    const list = (extra: object) =>
+      stack.analyse<Persons>('retention/persons', { ...body, cohort: '2026-03-02', ...extra });
+    expect(await list({ status: 'entered' })).toMatchObject({
+      total: 3,
+      persons: [
+        { personId: '1', loginId: 'C001' },
+        { personId: '2', loginId: 'C002' },
+        { personId: '103', loginId: null },
+      ],
+    });
+    expect(ids(await list({ status: 'retained', returnPeriod: 0 }))).toEqual(['1']);
+    expect(ids(await list({ status: 'retained', returnPeriod: 1 }))).toEqual(['1']);
+    expect(ids(await list({ status: 'lost', returnPeriod: 1 }))).toEqual(['2', '103']);
+    expect(ids(await list({ status: 'retained', returnPeriod: 2 }))).toEqual(['2']);
+    expect(await list({ status: 'retained', returnPeriod: 3 })).toMatchObject({ total: 0, persons: [] });
+    expect(await list({ status: 'lost', returnPeriod: 1, limit: 1, offset: 1 })).toMatchObject({
+      total: 2,
+      persons: [{ personId: '103' }],
+    });
+    expect(
+      ids(
+        await stack.analyse<Persons>('retention/persons', {
+          ...body,
+          cohort: '2026-03-03',
+          status: 'entered',
+        }),
+      ),
+    ).toEqual(['1', '3']);
+
+    const refusal = async (extra: object) => {
+      const res = await stack.post('retention/persons', { ...body, cohort: '2026-03-02', ...extra });
+      expect(res.statusCode).toBe(400);
+      return res.json().error.field as string;
+    };
+    expect(await refusal({ status: 'lost' })).toBe('returnPeriod');
+    expect(await refusal({ status: 'lost', returnPeriod: 4 })).toBe('returnPeriod');
+    expect(await refusal({ status: 'entered', group: ['a'] })).toBe('group');
+    // A period that has not started is an empty cell in the table, not a list of everyone "lost".
+    const today = DateTime.now().setZone('Asia/Shanghai').toISODate()!;
+    const future = await stack.post('retention/persons', {
+      ...body,
+      from: today,
+      to: today,
+      cohort: today,
+      status: 'lost',
+      returnPeriod: 1,
+    });
+    expect(future.statusCode).toBe(400);
+    expect(future.json().error.message).toContain('has not started');
+
+    const viewer = await loginAs(stack.api.app, 'b001.viewer');
+    const refused = await stack.post(
+      'retention/persons',
+      { ...body, cohort: '2026-03-02', status: 'entered' },
+      viewer,
+    );
+    expect(refused.statusCode).toBe(403);
+  });
+});
+
 describe('retention equals the reference', () => {
   // Without group-by the SQL takes another plan (packed numeric events), so it gets runs of its own.
   const equalsReference = (groupBys: typeof arbGroupBy, numRuns: number, sameEvent = false) =>
@@ -210,5 +302,77 @@ describe('retention equals the reference', () => {
   }, 300_000);
   it('on random data without group-by, returning = initial event (one array for both)', async () => {
     await equalsReference(fc.constant(undefined), 30, true);
+  }, 300_000);
+});
+
+describe('retention lists equal the reference', () => {
+  // Every cohort (and group) of a random query: its customers, and those retained and lost in one
+  // period k, each as the set of persons the reference counts in that cell.
+  const listsEqualReference = (groupBys: typeof arbGroupBy, numRuns: number) =>
+    fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        groupBys,
+        fc.record({
+          initial: fc.constantFrom('view', 'login', '$any'),
+          returning: fc.constantFrom('view', 'buy', '$any'),
+          period: fc.constantFrom('day' as const, 'week' as const),
+          periods: fc.integer({ min: 1, max: 4 }),
+          mode: fc.constantFrom('recurring' as const, 'first_time' as const),
+          window: fc.constantFrom('on' as const, 'on_or_after' as const),
+          k: fc.nat(4),
+        }),
+        async (data, timeZone, groupBy, o) => {
+          const appId = await stack.load(data);
+          const query: RefRetentionQuery = {
+            ...RANGE,
+            timeZone,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            initial: { event: o.initial },
+            returning: { event: o.returning },
+            period: o.period,
+            periods: o.periods,
+            mode: o.mode,
+            window: o.window,
+          };
+          const entries = referenceRetentionEntries(data, query);
+          const k = Math.min(o.k, o.periods);
+          const cells = [...new Set(entries.map((e) => `${e.cohort}\u0000${e.key}`))].slice(0, 4);
+          for (const cell of cells) {
+            const [cohort, key] = cell.split('\u0000') as [string, string];
+            const mine = entries.filter((e) => e.cohort === cohort && e.key === key);
+            const expected = (keep: (flags: number[]) => boolean) =>
+              mine
+                .filter((e) => keep(e.flags))
+                .map((e) => e.person)
+                .sort((a, b) => a - b)
+                .map(String);
+            const group = groupBy ? groupOfKey(key, groupBy) : undefined;
+            const list = (extra: object) =>
+              stack.analyse<Persons>('retention/persons', {
+                appId,
+                ...query,
+                cohort,
+                ...(group ? { group } : {}),
+                limit: 1000,
+                ...extra,
+              });
+            expect(ids(await list({ status: 'entered' }))).toEqual(expected(() => true));
+            expect(ids(await list({ status: 'retained', returnPeriod: k }))).toEqual(
+              expected((f) => f[k] === 1),
+            );
+            expect(ids(await list({ status: 'lost', returnPeriod: k }))).toEqual(expected((f) => f[k] === 0));
+          }
+        },
+      ),
+      { numRuns },
+    );
+  it('on random data, periods, modes, windows, groups and zones', async () => {
+    await listsEqualReference(arbGroupBy, 25);
+  }, 300_000);
+  it('on random data without group-by (the packed plan)', async () => {
+    await listsEqualReference(fc.constant(undefined), 20);
   }, 300_000);
 });

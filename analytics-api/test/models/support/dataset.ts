@@ -26,6 +26,8 @@ export interface Profile {
   readonly numProps: Readonly<Record<string, number>>;
   readonly firstSeen: number;
   readonly lastSeen: number;
+  /** The customer's login id ('' or absent for a device). */
+  readonly loginId?: string;
 }
 
 export interface Dataset {

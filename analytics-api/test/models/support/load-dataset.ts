@@ -53,7 +53,7 @@ export async function loadDataset(
       values: data.profiles.map((p) => ({
         app_id: appId,
         person_id: p.personId,
-        login_id: '',
+        login_id: p.loginId ?? '',
         bank_code: p.bankCode,
         branch_code: p.branchCode,
         props: p.props,

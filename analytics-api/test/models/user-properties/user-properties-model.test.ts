@@ -4,10 +4,16 @@
 // reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RefUserPropertiesQuery, referenceUserProperties } from '../reference/user-properties.ts';
+import { loginAs } from '../../security/support/sessions.ts';
+import {
+  type RefUserPropertiesQuery,
+  referenceUserProperties,
+  referenceUserPropertiesCustomers,
+} from '../reference/user-properties.ts';
 import { arbDataset, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev, type Profile } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { ids, type Persons } from '../support/person-lists.ts';
 
 interface CellStats {
   users: number;
@@ -314,6 +320,54 @@ const arbBehaviours = fc.array(
   { maxLength: 2 },
 );
 
+describe('user property analysis: the customers behind a cell', () => {
+  it('lists a cell, a margin, the others and the total, with login ids from the profiles', async () => {
+    const appId = await stack.load({
+      ...CUSTOMERS,
+      profiles: CUSTOMERS.profiles.map((p) => (p.personId === 2 ? { ...p, loginId: 'C002' } : p)),
+    });
+    const body = {
+      ...ageByLevel(appId),
+      groupBy: [
+        { source: 'user', property: 'level' },
+        { source: 'user', property: 'age', buckets: [35] },
+      ],
+      groupLimit: 1,
+    };
+    const r = await stack.analyse<UserPropertiesResult>('user-properties', body);
+    expect(r.dimensions.map((d) => d.values)).toEqual([
+      ['gold', '$others'],
+      ['>=35', '$others'],
+    ]);
+    const list = (cell?: (string | null)[], extra: object = {}) =>
+      stack.analyse<Persons>('user-properties/persons', { ...body, ...(cell ? { cell } : {}), ...extra });
+    // gold: c1 (30), c2 (50), c6 (60); silver c3 (40), c5; c4 (20) without a level.
+    expect(await list(['gold', '>=35'])).toMatchObject({
+      total: 2,
+      persons: [
+        { personId: '2', loginId: 'C002' },
+        { personId: '6', loginId: null },
+      ],
+    });
+    expect(ids(await list(['$others', '$all']))).toEqual(['3', '4', '5']);
+    expect(ids(await list(['$all', '$others']))).toEqual(['1', '4', '5']);
+    expect(await list(undefined, { limit: 2, offset: 4 })).toMatchObject({
+      total: 6,
+      persons: [{ personId: '5' }, { personId: '6' }],
+    });
+    const flat = { ...ageByLevel(appId) };
+    expect(ids(await stack.analyse<Persons>('user-properties/persons', { ...flat, cell: [null] }))).toEqual([
+      '4',
+    ]);
+    const wrongLength = await stack.post('user-properties/persons', { ...flat, cell: ['gold', 'x'] });
+    expect(wrongLength.statusCode).toBe(400);
+    expect(wrongLength.json().error.field).toBe('cell');
+    const viewer = await loginAs(stack.api.app, 'b001.viewer');
+    const refused = await stack.post('user-properties/persons', flat, viewer);
+    expect(refused.statusCode).toBe(403);
+  });
+});
+
 describe('user property analysis equals the reference', () => {
   // groupLimit 1-2 mostly leaves values over: the top-values pass; 10 mostly does not: the values
   // are ranked from the cells alone after the probe.
@@ -352,5 +406,54 @@ describe('user property analysis equals the reference', () => {
   }, 240_000);
   it('with a group limit above the number of values (no top-values pass)', async () => {
     await equalsReference(fc.constant(10), 30);
+  }, 240_000);
+});
+
+describe('user property lists equal the reference', () => {
+  // Each cell, each margin value and the total of a random analysis: the customers listed are the
+  // reference's customers there, as many as the result counts.
+  it('on random profiles, merges, filters, behaviours and dimensions', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        arbDims,
+        arbBehaviours,
+        fc.integer({ min: 1, max: 2 }),
+        async (data, timeZone, groupBy, behaviours, groupLimit) => {
+          const appId = await stack.load(data);
+          const query: RefUserPropertiesQuery = { ...RANGE, timeZone, groupBy, groupLimit, behaviours };
+          const r = await stack.analyse<UserPropertiesResult>('user-properties', { appId, ...query });
+          const { customers } = referenceUserPropertiesCustomers(data, query);
+          const dims = groupBy ?? [];
+          const asked = [
+            { cell: dims.map(() => '$all'), users: r.total.users },
+            ...r.cells.slice(0, 3).map((c) => ({ cell: c.group, users: c.users })),
+            ...r.margins.flatMap((m, d) =>
+              m.slice(0, 2).map((c) => ({
+                cell: dims.map((_, i) => (i === d ? c.group[0]! : '$all')),
+                users: c.users,
+              })),
+            ),
+          ];
+          for (const { cell, users } of asked) {
+            const expected = customers
+              .filter((c) => cell.every((v, d) => v === '$all' || c.keys[d] === (v ?? '')))
+              .map((c) => c.person)
+              .sort((a, b) => a - b)
+              .map(String);
+            const listed = await stack.analyse<Persons>('user-properties/persons', {
+              appId,
+              ...query,
+              cell,
+              limit: 1000,
+            });
+            expect(ids(listed)).toEqual(expected);
+            expect(listed.total).toBe(users);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
   }, 240_000);
 });

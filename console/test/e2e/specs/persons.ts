@@ -118,12 +118,118 @@ export function personSpecs(ctx: SuiteContext): void {
       await screenshot(page, '61-path-persons');
     }, 180_000);
 
+    /** Opens a model, and returns the body its page sent and the result the API gives for it. */
+    async function modelRun<T>(page: Page, model: string): Promise<{ body: Json; result: T }> {
+      const first = page.waitForResponse((r) => r.url().endsWith(`/v1/analysis/${model}`), {
+        timeout: 90_000,
+      });
+      await openModel(page, model);
+      const body = (await first).request().postDataJSON() as Json;
+      return { body, result: (await apiPost(page, `/v1/analysis/${model}`, body)).json as T };
+    }
+
+    /** Picks a choice (and an option) of a picker by label, lists, and checks the table and the total. */
+    async function listFromPicker(
+      page: Page,
+      testId: string,
+      path: string,
+      pick: { choice: string; option?: string },
+    ): Promise<{ body: Json; total: number }> {
+      const picker = page.getByTestId(testId);
+      const selects = picker.locator('select');
+      // By the start of the label (labels end in the count).
+      const chosen = (await selects.nth(0).locator('option').allTextContents()).find((t) =>
+        t.startsWith(pick.choice),
+      );
+      expect(chosen, `${testId}: ${pick.choice}`).toBeDefined();
+      await selects.nth(0).selectOption({ label: chosen! });
+      if (pick.option) {
+        const option = (await selects.nth(1).locator('option').allTextContents()).find((t) =>
+          t.startsWith(pick.option!),
+        );
+        expect(option, `${testId}: ${pick.option}`).toBeDefined();
+        await selects.nth(1).selectOption({ label: option! });
+      }
+      const body = await clickAndCapture(page, path, () =>
+        picker.getByRole('button', { name: '查看用户' }).click(),
+      );
+      const answer = (await apiPost(page, path, body)).json as {
+        total: number;
+        persons: Array<{ personId: string }>;
+      };
+      await page.getByTestId('persons-table').waitFor();
+      expect((await tableTexts(page)).map((row) => row[2])).toEqual(answer.persons.map((p) => p.personId));
+      return { body, total: answer.total };
+    }
+
+    it('retention: the customers of a cohort, and those retained and lost in a period', async () => {
+      const page = await ctx.as('union.analyst');
+      const { result } = await modelRun<{
+        cohorts: Array<{ cohort: string; size: number; retained: Array<number | null> }>;
+      }>(page, 'retention');
+      const cohort = result.cohorts.find((c) => c.retained[1] !== null && c.retained[1]! > 0)!;
+      expect(cohort, 'a cohort retained on day 1').toBeDefined();
+      const path = '/v1/analysis/retention/persons';
+      const entered = await listFromPicker(page, 'retention-persons', path, {
+        choice: cohort.cohort,
+        option: '同期群',
+      });
+      expect(entered.body).toMatchObject({ cohort: cohort.cohort, status: 'entered', offset: 0, limit: 20 });
+      expect(entered.total).toBe(cohort.size);
+      const retained = await listFromPicker(page, 'retention-persons', path, {
+        choice: cohort.cohort,
+        option: '第 1 期留存',
+      });
+      expect(retained.body).toMatchObject({ status: 'retained', returnPeriod: 1 });
+      expect(retained.total).toBe(cohort.retained[1]);
+      const lost = await listFromPicker(page, 'retention-persons', path, {
+        choice: cohort.cohort,
+        option: '第 1 期流失',
+      });
+      expect(lost.total).toBe(cohort.size - cohort.retained[1]!);
+      await screenshot(page, '63-retention-persons');
+    }, 180_000);
+
+    it('distribution: the customers of a bucket, sent as its bounds', async () => {
+      const page = await ctx.as('union.analyst');
+      const { result } = await modelRun<{
+        buckets: Array<{ label: string; lower: number | null; upper: number | null; users: number }>;
+      }>(page, 'distribution');
+      const bucket = result.buckets.find((b) => b.users > 0)!;
+      const listed = await listFromPicker(page, 'distribution-persons', '/v1/analysis/distribution/persons', {
+        choice: `${bucket.label} (`,
+      });
+      expect(listed.body).toMatchObject({ lower: bucket.lower, upper: bucket.upper });
+      expect(listed.total).toBe(bucket.users);
+    }, 180_000);
+
+    it('user properties: the customers of the total and of a value', async () => {
+      const page = await ctx.as('union.analyst');
+      const { result } = await modelRun<{
+        total: { users: number };
+        cells: Array<{ group: Array<string | null>; users: number }>;
+      }>(page, 'user-properties');
+      const path = '/v1/analysis/user-properties/persons';
+      const all = await listFromPicker(page, 'user-properties-persons', path, { choice: '合计' });
+      expect(all.total).toBe(result.total.users);
+      const cell = result.cells.find((c) => c.group.every((v) => v !== null && v !== '$others'));
+      if (cell) {
+        const one = await listFromPicker(page, 'user-properties-persons', path, {
+          choice: `${cell.group.join(' / ')} (`,
+        });
+        expect(one.body).toMatchObject({ cell: cell.group });
+        expect(one.total).toBe(cell.users);
+      }
+    }, 180_000);
+
     it('a viewer (no analysis.export) sees no such control, and the API refuses the list', async () => {
       const page = await ctx.as('b001.viewer');
       await openModel(page, 'funnel');
       expect(await page.getByTestId('funnel-persons').count()).toBe(0);
       await openModel(page, 'path');
       expect(await page.getByTestId('path-persons').count()).toBe(0);
+      await openModel(page, 'retention');
+      expect(await page.getByTestId('retention-persons').count()).toBe(0);
       const refused = await apiPost(page, '/v1/analysis/funnel/persons', {
         appId: ctx.cs.appId,
         from: '2026-01-01',

@@ -9,6 +9,7 @@ import { Choice, EventPicker, PropertyPicker } from '../../../components/pickers
 import { UsersBarChart } from '../../../components/UsersBarChart.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { ChoicePersons, type PersonsChoice } from '../ChoicePersons.tsx';
 import { groupLabel } from '../chart-style.ts';
 import type { ModelView, Query, ResultProps } from '../model-view.ts';
 
@@ -55,7 +56,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ query, result, previous }: ResultProps) {
+function Result({ query, result, compact, previous }: ResultProps) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const r = result as DistributionResult;
@@ -68,6 +69,16 @@ function Result({ query, result, previous }: ResultProps) {
       g.buckets.map((b) => [`${groupLabel(g.group)} · ${b.label}`, b.users, b.share]),
     ),
   ];
+  // Buckets by their bounds (the API lists lower <= v < upper), overall and per group.
+  const bucketChoices: PersonsChoice[] = [
+    ...r.buckets.map((b) => ({ b, group: null as DistributionResult['groups'][number]['group'] | null })),
+    ...r.groups.flatMap((g) => g.buckets.map((b) => ({ b, group: g.group }))),
+  ]
+    .filter(({ b }) => b.users > 0)
+    .map(({ b, group }) => ({
+      label: `${group ? `${groupLabel(group)} · ` : ''}${b.label} (${i18n.exact(b.users)})`,
+      selection: { lower: b.lower, upper: b.upper, ...(group ? { group } : {}) },
+    }));
   return (
     <>
       <p className="small" data-testid="distribution-stats">
@@ -101,6 +112,16 @@ function Result({ query, result, previous }: ResultProps) {
         ]}
         rows={rows}
       />
+      {!compact && (
+        <ChoicePersons
+          path="/v1/analysis/distribution/persons"
+          query={query}
+          choices={bucketChoices}
+          heading={en ? 'Show the customers of a bucket' : '查看区间内的用户'}
+          choiceLabel={lang === 'en' ? 'Bucket' : '区间'}
+          testId="distribution-persons"
+        />
+      )}
     </>
   );
 }

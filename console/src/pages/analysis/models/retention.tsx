@@ -7,6 +7,7 @@ import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { ChoicePersons, type PersonsChoice } from '../ChoicePersons.tsx';
 import { groupLabel } from '../chart-style.ts';
 import type { ModelView, Query, ResultProps } from '../model-view.ts';
 import { RetentionCurves } from './retention-curves.tsx';
@@ -73,7 +74,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ query, result, previous }: ResultProps) {
+function Result({ query, result, compact, previous }: ResultProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as RetentionResult;
@@ -86,6 +87,34 @@ function Result({ query, result, previous }: ResultProps) {
       .filter(Boolean)
       .join(' · ');
   const ks = Array.from({ length: r.periods + 1 }, (_, k) => k);
+  const en = i18n.lang === 'en';
+  // Each cohort's customers, and those retained or lost in each period that has started.
+  const cells: PersonsChoice[] = r.cohorts.map((row) => ({
+    label: label(row),
+    selection: { cohort: row.cohort, ...(row.group ? { group: row.group } : {}) },
+    options: [
+      {
+        label: en ? `Cohort (${i18n.exact(row.size)})` : `同期群（${i18n.exact(row.size)}）`,
+        selection: { status: 'entered' },
+      },
+      ...ks.flatMap((k) => {
+        const back = row.retained[k];
+        if (back === null || back === undefined) return [];
+        return [
+          {
+            label: en ? `Retained in ${k} (${i18n.exact(back)})` : `第 ${k} 期留存（${i18n.exact(back)}）`,
+            selection: { status: 'retained', returnPeriod: k },
+          },
+          {
+            label: en
+              ? `Lost in ${k} (${i18n.exact(row.size - back)})`
+              : `第 ${k} 期流失（${i18n.exact(row.size - back)}）`,
+            selection: { status: 'lost', returnPeriod: k },
+          },
+        ];
+      }),
+    ],
+  }));
   return (
     <>
       {prev && (
@@ -164,6 +193,17 @@ function Result({ query, result, previous }: ResultProps) {
           ]),
         ]}
       />
+      {!compact && (
+        <ChoicePersons
+          path="/v1/analysis/retention/persons"
+          query={query}
+          choices={cells}
+          heading={en ? 'Show the customers of a cell' : '查看单元格背后的用户'}
+          choiceLabel={t('col.cohort')}
+          optionLabel={en ? 'Customers' : '用户'}
+          testId="retention-persons"
+        />
+      )}
     </>
   );
 }

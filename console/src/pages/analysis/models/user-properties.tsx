@@ -9,6 +9,7 @@ import { DataTable } from '../../../components/DataTable.tsx';
 import { UsersBarChart } from '../../../components/UsersBarChart.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { ChoicePersons, type PersonsChoice } from '../ChoicePersons.tsx';
 import { groupLabel, PALETTE } from '../chart-style.ts';
 import type { ModelView, ResultProps } from '../model-view.ts';
 import { UserPropertiesForm } from './user-properties-form.tsx';
@@ -76,7 +77,7 @@ function Chart({ r }: { r: UserPropertiesResult }) {
   return <UsersBarChart data={data} height={320} />;
 }
 
-function Result({ query, result, previous }: ResultProps) {
+function Result({ query, result, compact, previous }: ResultProps) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const en = lang === 'en';
@@ -84,6 +85,31 @@ function Result({ query, result, previous }: ResultProps) {
   const p = (previous?.result as UserPropertiesResult | undefined)?.total;
   const measured = typeof query.measure === 'string';
   const head = r.dimensions.map((d) => d.property).join(' / ') || (en ? 'Customers' : '用户');
+  // The total, each cell and (two properties) each margin value; "$all" = any value of a property.
+  const dims = r.dimensions.length;
+  const choice = (label: string, cell: (string | null)[], users: number): PersonsChoice => ({
+    label: `${label} (${i18n.exact(users)})`,
+    selection: { cell },
+  });
+  const cellChoices: PersonsChoice[] = [
+    choice(
+      t('col.total'),
+      r.dimensions.map(() => '$all'),
+      r.total.users,
+    ),
+    ...r.cells.map((c) => choice(groupLabel(c.group, lang), c.group, c.users)),
+    ...(dims === 2
+      ? r.margins.flatMap((m, d) =>
+          m.map((c) =>
+            choice(
+              `${r.dimensions[d]!.property} = ${groupLabel(c.group, lang)}`,
+              r.dimensions.map((_, i) => (i === d ? c.group[0]! : '$all')),
+              c.users,
+            ),
+          ),
+        )
+      : []),
+  ];
   return (
     <>
       {previous && p && (
@@ -130,6 +156,16 @@ function Result({ query, result, previous }: ResultProps) {
         ]}
         rows={userPropertyRows(r, measured, t('col.total'))}
       />
+      {!compact && (
+        <ChoicePersons
+          path="/v1/analysis/user-properties/persons"
+          query={query}
+          choices={cellChoices}
+          heading={en ? 'Show the customers of a cell' : '查看单元格背后的用户'}
+          choiceLabel={en ? 'Cell' : '单元格'}
+          testId="user-properties-persons"
+        />
+      )}
     </>
   );
 }

@@ -11,10 +11,12 @@ import { funnelModel } from './funnel/index.ts';
 import { funnelPersonsModel } from './funnel/persons.ts';
 import { intervalModel } from './interval/index.ts';
 import { ltvModel } from './ltv/index.ts';
+import { ltvPersonsModel } from './ltv/persons.ts';
 import { pathModel } from './path/index.ts';
 import { retentionModel } from './retention/index.ts';
 import { retentionPersonsModel } from './retention/persons.ts';
 import { sessionModel } from './session/index.ts';
+import { sessionPersonsModel } from './session/persons.ts';
 import { userPropertiesModel } from './user-properties/index.ts';
 import { userPropertiesPersonsModel } from './user-properties/persons.ts';
 
@@ -28,10 +30,12 @@ export const ANALYSIS_MODELS: readonly AnyAnalysisModel[] = [
   pathModel,
   attributionModel,
   ltvModel,
+  ltvPersonsModel,
   distributionModel,
   distributionPersonsModel,
   intervalModel,
   sessionModel,
+  sessionPersonsModel,
   userPropertiesModel,
   userPropertiesPersonsModel,
 ];

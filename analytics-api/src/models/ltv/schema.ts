@@ -2,6 +2,7 @@
 // first initial event in the range; their value is the sum of a numeric property of a value event
 // from that initial event on, accumulated per calendar day in the query's zone up to day N.
 import { type Static, Type } from '@sinclair/typebox';
+import { listedGroupProperty, personPageProperties } from '../common/person-list.ts';
 import {
   commonQueryProperties,
   EventSelectorSchema,
@@ -78,3 +79,17 @@ export const LtvResultSchema = Type.Object({
   meta: ResultMetaSchema,
 });
 export type LtvResult = Static<typeof LtvResultSchema>;
+
+export const LtvPersonsQuerySchema = Type.Object(
+  {
+    ...LtvQuerySchema.properties,
+    cohort: Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'A cohort from the result (its day, or the Monday of its week)',
+    }),
+    ...listedGroupProperty,
+    ...personPageProperties,
+  },
+  { additionalProperties: false },
+);
+export type LtvPersonsQuery = Static<typeof LtvPersonsQuerySchema>;

@@ -10,6 +10,7 @@ import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql } from '../common/group-by-sql.ts';
+import { LOGIN_ID_PER_PERSON, LOGIN_ID_SOURCE } from '../common/person-list.ts';
 import { propertySql } from '../common/property-sql.ts';
 import type { LtvQuery } from './schema.ts';
 
@@ -17,8 +18,14 @@ import type { LtvQuery } from './schema.ts';
  *  (groupArray(N): beyond N an unspecified N, only robots get there). */
 export const MAX_VALUE_EVENTS = 5000;
 
-/** Rows: (cohort 'YYYY-MM-DD', gkey, off, n, s); off = -1 is the cohort's customers (n). */
-export function ltvSql(ctx: AnalysisContext<LtvQuery>): string {
+/**
+ * Rows (person, first_t, first_day, first_date, gkey, vals[, login_id]) of every customer with an
+ * initial event in the range, and the cohort expression over them.
+ */
+function perPersonSql(
+  ctx: AnalysisContext<LtvQuery>,
+  withLoginId: boolean,
+): { readonly sql: string; readonly cohort: string } {
   const q = ctx.query;
   const { params, names } = ctx;
   const days = q.days ?? 30;
@@ -55,6 +62,7 @@ export function ltvSql(ctx: AnalysisContext<LtvQuery>): string {
       v: `if(${p.isSet}, ${p.number}, 0)`,
       d: 'toRelativeDayNum(e.time, {tz:String})',
       gkey: groupKeySql(ctx),
+      ...(withLoginId ? LOGIN_ID_SOURCE : {}),
     },
   });
   const cohort = q.cohortPeriod === 'week' ? 'toMonday(first_date)' : 'first_date';
@@ -62,16 +70,8 @@ export function ltvSql(ctx: AnalysisContext<LtvQuery>): string {
   // (ties by value) only with group-by: an argMin over (time, group) tuples is a generic, slow
   // aggregate (10^7 events: 0.75 s -> 0.28 s of engine CPU without it, README).
   const grouped = (q.groupBy?.length ?? 0) > 0;
-  const maxOffset = params.add(days - 1, 'Int64');
-  return `
-    SELECT cohort, gkey, off, count() AS n, sum(val) AS s
-    FROM (
-      SELECT toString(${cohort}) AS cohort, gkey,
-             arrayConcat([(-1, 0.)],
-               arrayMap(x -> (toInt64(x.2) - first_day, x.3),
-                 arrayFilter(x -> x.1 >= first_t AND toInt64(x.2) - first_day <= ${maxOffset}, vals))) AS pts
-      FROM (
-        SELECT person,
+  const sql = `
+        SELECT person,${withLoginId ? ` ${LOGIN_ID_PER_PERSON},` : ''}
                minIf(t, ini) AS first_t,
                toInt64(toRelativeDayNum(fromUnixTimestamp64Milli(first_t), {tz:String})) AS first_day,
                toDate(fromUnixTimestamp64Milli(first_t), {tz:String}) AS first_date,
@@ -79,9 +79,29 @@ export function ltvSql(ctx: AnalysisContext<LtvQuery>): string {
                groupArrayIf(${MAX_VALUE_EVENTS})((t, d, v), val) AS vals
         FROM (${source})
         GROUP BY person
-        HAVING countIf(ini) > 0
-      )
+        HAVING countIf(ini) > 0`;
+  return { sql, cohort };
+}
+
+/** Rows: (cohort 'YYYY-MM-DD', gkey, off, n, s); off = -1 is the cohort's customers (n). */
+export function ltvSql(ctx: AnalysisContext<LtvQuery>): string {
+  const perPerson = perPersonSql(ctx, false);
+  const maxOffset = ctx.params.add((ctx.query.days ?? 30) - 1, 'Int64');
+  return `
+    SELECT cohort, gkey, off, count() AS n, sum(val) AS s
+    FROM (
+      SELECT toString(${perPerson.cohort}) AS cohort, gkey,
+             arrayConcat([(-1, 0.)],
+               arrayMap(x -> (toInt64(x.2) - first_day, x.3),
+                 arrayFilter(x -> x.1 >= first_t AND toInt64(x.2) - first_day <= ${maxOffset}, vals))) AS pts
+      FROM (${perPerson.sql})
     )
     ARRAY JOIN pts.1 AS off, pts.2 AS val
     GROUP BY cohort, gkey, off`;
+}
+
+/** Rows (person, login_id, cohort, gkey) of every customer in a cohort, for listing them. */
+export function ltvPersonsSql(ctx: AnalysisContext<LtvQuery>): string {
+  const perPerson = perPersonSql(ctx, true);
+  return `SELECT person, login_id, toString(${perPerson.cohort}) AS cohort, gkey FROM (${perPerson.sql})`;
 }

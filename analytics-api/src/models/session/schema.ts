@@ -2,6 +2,7 @@
 // (and at midnight in the query's zone) or by the SDK's session id; figures per period (of the
 // session's first event), in total and per group; see ../README.md for the exact rules.
 import { type Static, Type } from '@sinclair/typebox';
+import { listedGroupProperty, personPageProperties } from '../common/person-list.ts';
 import {
   commonQueryProperties,
   EventSelectorSchema,
@@ -116,3 +117,20 @@ export const SessionResultSchema = Type.Object({
   meta: ResultMetaSchema,
 });
 export type SessionResult = Static<typeof SessionResultSchema>;
+
+export const SessionPersonsQuerySchema = Type.Object(
+  {
+    ...SessionQuerySchema.properties,
+    period: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 32,
+        description: "A label of the result's periods (sessions starting in it); absent: the whole range",
+      }),
+    ),
+    ...listedGroupProperty,
+    ...personPageProperties,
+  },
+  { additionalProperties: false },
+);
+export type SessionPersonsQuery = Static<typeof SessionPersonsQuerySchema>;

@@ -124,6 +124,11 @@ export interface SessionSql {
   readonly topGroups: string | null;
   /** Aggregated rows; grp = grouping(gkey, period, entry, exit). topKeys null: every group as is. */
   readonly main: (topKeys: readonly string[] | null) => string;
+  /**
+   * (person, login_id '') of every customer with a session starting in `period` (a label of the
+   * result's periods; undefined: the range) and group `gkey` (top N + others; undefined: any).
+   */
+  readonly persons: (topKeys: readonly string[] | null, period?: string, gkey?: string) => string;
 }
 
 export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
@@ -156,5 +161,15 @@ export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
            countIf(cnt > 0) AS withCounted, grouping(gkey, period, entryRank, exitRank) AS grp
     FROM (${sessionsSql(ctx, screens, topKeys)})
     GROUP BY GROUPING SETS (${sets})`;
-  return { groupProbe, topGroups, main };
+  const persons = (topKeys: readonly string[] | null, period?: string, gkey?: string) => {
+    const conditions = ['1'];
+    if (period !== undefined) conditions.push(`period = ${ctx.params.add(period, 'String')}`);
+    if (gkey !== undefined) conditions.push(`gkey = ${ctx.params.add(gkey, 'String')}`);
+    return `${screens.dictionary}
+    SELECT person, '' AS login_id
+    FROM (${sessionsSql(ctx, screens, topKeys)})
+    WHERE ${conditions.join(' AND ')}
+    GROUP BY person`;
+  };
+  return { groupProbe, topGroups, main, persons };
 }

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RefLtvQuery, referenceLtv } from '../reference/ltv.ts';
+import { loginAs } from '../../security/support/sessions.ts';
+import { type RefLtvQuery, referenceLtv, referenceLtvGroups, referenceLtvMembers } from '../reference/ltv.ts';
 import {
   arbDataset,
   arbDenseDataset,
@@ -16,6 +17,7 @@ import {
 } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
 
 interface Cohort {
   cohort: string;
@@ -155,6 +157,19 @@ describe('LTV scenarios', () => {
       [['ad'], 2, [30], [15]],
       [['$others'], 2, [6], [3]],
     ]);
+    // The customers behind the numbers: a group's cohort, and the others.
+    const list = (group: (string | null)[]) =>
+      stack.analyse<Persons>('ltv/persons', { ...query, groupLimit: 1, cohort: '2026-03-02', group });
+    expect(ids(await list(['ad']))).toEqual(['1', '2']);
+    expect(ids(await list(['$others']))).toEqual(['3', '4']);
+    expect(
+      ids(
+        await stack.analyse<Persons>('ltv/persons', { ...query, groupBy: undefined, cohort: '2026-03-02' }),
+      ),
+    ).toEqual(['1', '2', '3', '4']);
+    const viewer = await loginAs(stack.api.app, 'b001.viewer');
+    const refused = await stack.post('ltv/persons', { ...query, cohort: '2026-03-02' }, viewer);
+    expect(refused.statusCode).toBe(403);
     const top2 = await stack.analyse<LtvResult>('ltv', { ...query, groupLimit: 2 });
     // "not set" and "push" tie at one customer: the empty key sorts first.
     expect(top2.groups.map((g) => [g.group, g.average.users, g.average.total])).toEqual([
@@ -212,6 +227,60 @@ describe('LTV equals the reference', () => {
         },
       ),
       { numRuns: 30 },
+    );
+  }, 240_000);
+});
+
+describe('LTV lists equal the reference', () => {
+  // Some cohorts of each group of a random LTV analysis: the customers listed are the reference's
+  // members there, as many as the cohort counts.
+  it('on random data, cohorts, group-by and zones', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        arbGroupBy,
+        fc.constantFrom('login', 'view'),
+        fc.constantFrom('day' as const, 'week' as const),
+        async (data, timeZone, groupBy, initial, cohortPeriod) => {
+          const appId = await stack.load(data);
+          const query: RefLtvQuery = {
+            ...RANGE,
+            timeZone,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            initialEvent: { event: initial },
+            valueEvent: { event: 'buy' },
+            valueProperty: 'amount',
+            days: 2,
+            cohortPeriod,
+          };
+          const r = await stack.analyse<LtvResult>('ltv', { appId, ...query });
+          const members = referenceLtvMembers(data, query);
+          const { top } = referenceLtvGroups(query, members);
+          for (const g of r.groups) {
+            const key = g.group ? keyOfGroup(g.group) : undefined;
+            for (const c of g.cohorts.filter((x) => x.users > 0).slice(0, 2)) {
+              const expected = members
+                .filter((m) => m.cohort === c.cohort)
+                .filter((m) => key === undefined || (key === '$others' ? !top.has(m.key) : m.key === key))
+                .map((m) => m.person)
+                .sort((a, b) => a - b)
+                .map(String);
+              const listed = await stack.analyse<Persons>('ltv/persons', {
+                appId,
+                ...query,
+                cohort: c.cohort,
+                ...(g.group ? { group: g.group } : {}),
+                limit: 1000,
+              });
+              expect(ids(listed)).toEqual(expected);
+              expect(listed.total).toBe(c.users);
+            }
+          }
+        },
+      ),
+      { numRuns: 25 },
     );
   }, 240_000);
 });

@@ -45,7 +45,8 @@ export interface RefLtvGroup {
 
 const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-interface Member {
+export interface Member {
+  person: number;
   cohort: string;
   key: string;
   group: (string | null)[] | null;
@@ -53,12 +54,12 @@ interface Member {
   daily: number[];
 }
 
-export function referenceLtv(
+/** Every customer with an initial event in the range: person, cohort, group key and daily value. */
+export function referenceLtvMembers(
   data: Dataset,
   q: RefLtvQuery,
-  now: number,
   scope: RefScope = { bankCodes: 'all' },
-): RefLtvGroup[] {
+): Member[] {
   const ref = new Reference(data);
   const zone = q.timeZone;
   const days = q.days ?? 30;
@@ -73,7 +74,7 @@ export function referenceLtv(
   }
   const dayOf = (ms: number) => DateTime.fromMillis(ms, { zone }).startOf('day');
   const members: Member[] = [];
-  for (const events of byPerson.values()) {
+  for (const [person, events] of byPerson) {
     let first: { e: RawEvent; key: string } | null = null;
     for (const e of events) {
       if (e.event !== q.initialEvent.event || e.time < start || e.time >= end) continue;
@@ -100,13 +101,18 @@ export function referenceLtv(
       daily[offset] += v.set ? (v.num ?? 0) : 0;
     }
     members.push({
+      person,
       cohort: periodOf(t0, q.cohortPeriod ?? 'day', zone),
       key: first.key,
       group: ref.groupOf(first.e, q.groupBy),
       daily,
     });
   }
-  // Groups: top N by customers (ties by key), the rest as $others.
+  return members;
+}
+
+/** The group keys shown (top N by customers, ties by key, then $others) and the top set. */
+export function referenceLtvGroups(q: RefLtvQuery, members: readonly Member[]) {
   const grouped = (q.groupBy?.length ?? 0) > 0;
   const counts = new Map<string, number>();
   for (const m of members) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
@@ -118,6 +124,20 @@ export function referenceLtv(
   const groupKeys = grouped
     ? [...ranked.slice(0, limit).map(([k]) => k), ...(ranked.length > limit ? [OTHERS] : [])]
     : [''];
+  return { grouped, top, groupKeys };
+}
+
+export function referenceLtv(
+  data: Dataset,
+  q: RefLtvQuery,
+  now: number,
+  scope: RefScope = { bankCodes: 'all' },
+): RefLtvGroup[] {
+  const zone = q.timeZone;
+  const days = q.days ?? 30;
+  const { start, end } = rangeOf(q.from, q.to, zone);
+  const members = referenceLtvMembers(data, q, scope);
+  const { grouped, top, groupKeys } = referenceLtvGroups(q, members);
   const periods = periodsBetween(start, end, q.cohortPeriod ?? 'day', zone);
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   return groupKeys.map((gkey) => {

@@ -74,7 +74,7 @@ interface Hit {
   counted: number;
   key: string;
 }
-interface Session {
+export interface Session {
   person: number;
   start: number;
   dur: number;
@@ -119,14 +119,14 @@ function screensTop(names: string[], limit: number): { screen: string | null; se
   return out;
 }
 
-export function referenceSession(
+/** Every session of the range (scope, filters, included events), cut as the specification says. */
+export function referenceSessions(
   data: Dataset,
   q: RefSessionQuery,
   scope: RefScope = { bankCodes: 'all' },
-): RefSessionResult {
+): Session[] {
   const ref = new Reference(data);
   const zone = q.timeZone;
-  const g = q.granularity ?? 'day';
   const { start, end } = rangeOf(q.from, q.to, zone);
   const screens = q.screens ?? DEFAULT_SCREENS;
   const bySessionId = q.sessionMode === 'session_id';
@@ -196,6 +196,28 @@ export function referenceSession(
       });
     }
   }
+  return sessions;
+}
+
+/** The top group keys by sessions (ties bytewise), in order. */
+export function referenceSessionTop(q: RefSessionQuery, sessions: readonly Session[]): string[] {
+  const weight = new Map<string, number>();
+  for (const s of sessions) weight.set(s.key, (weight.get(s.key) ?? 0) + 1);
+  return [...weight.entries()]
+    .sort((a, b) => b[1] - a[1] || bytes(a[0], b[0]))
+    .slice(0, q.groupLimit ?? 10)
+    .map(([k]) => k);
+}
+
+export function referenceSession(
+  data: Dataset,
+  q: RefSessionQuery,
+  scope: RefScope = { bankCodes: 'all' },
+): RefSessionResult {
+  const zone = q.timeZone;
+  const g = q.granularity ?? 'day';
+  const { start, end } = rangeOf(q.from, q.to, zone);
+  const sessions = referenceSessions(data, q, scope);
   const periods = periodsBetween(start, end, g, zone);
   const series = (group: (string | null)[] | null, list: Session[]): RefSessionSeries => ({
     group,
@@ -204,12 +226,7 @@ export function referenceSession(
   });
   const groups: RefSessionSeries[] = [];
   if (q.groupBy?.length) {
-    const weight = new Map<string, number>();
-    for (const s of sessions) weight.set(s.key, (weight.get(s.key) ?? 0) + 1);
-    const top = [...weight.entries()]
-      .sort((a, b) => b[1] - a[1] || bytes(a[0], b[0]))
-      .slice(0, q.groupLimit ?? 10)
-      .map(([k]) => k);
+    const top = referenceSessionTop(q, sessions);
     for (const key of top) {
       groups.push(
         series(

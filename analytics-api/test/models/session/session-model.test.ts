@@ -4,10 +4,18 @@
 // the reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RefSessionQuery, referenceSession } from '../reference/session.ts';
+import { loginAs } from '../../security/support/sessions.ts';
+import { periodOf } from '../reference/common.ts';
+import {
+  type RefSessionQuery,
+  referenceSession,
+  referenceSessions,
+  referenceSessionTop,
+} from '../reference/session.ts';
 import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
 
 interface Stats {
   sessions: number;
@@ -273,6 +281,14 @@ describe('session scenarios', () => {
       [['a'], 1],
       [['b'], 1],
     ]);
+    // The customers behind a group's sessions, within the caller's scope; a list is an export.
+    const listed = (group: string[], caller = stack.union) =>
+      stack.analyse<Persons>('session/persons', { ...body, group }, caller);
+    expect(ids(await listed(['b']))).toEqual(['2', '3']);
+    expect(ids(await listed(['b'], stack.bank))).toEqual(['2']);
+    expect(ids(await listed(['a']))).toEqual(['1']);
+    const viewer = await loginAs(stack.api.app, 'b001.viewer');
+    expect((await stack.post('session/persons', body, viewer)).statusCode).toBe(403);
   });
 });
 
@@ -322,6 +338,73 @@ describe('session equals the reference', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  }, 240_000);
+});
+
+describe('session lists equal the reference', () => {
+  // The total and some periods of the overall series and of each group: the customers listed are
+  // the persons of the reference's sessions there, as many as the result's users.
+  it('on random data, modes, group-by and zones', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset,
+        arbZone,
+        arbGroupBy,
+        fc.constantFrom('day' as const, 'week' as const),
+        fc.constantFrom('inactivity' as const, 'session_id' as const),
+        async (data, timeZone, groupBy, granularity, sessionMode) => {
+          const appId = await stack.load(data);
+          const query: RefSessionQuery = {
+            ...RANGE,
+            timeZone,
+            granularity,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            sessionMode,
+            screens: [{ event: 'view', property: 'plan' }],
+          };
+          const r = await stack.analyse<SessionResult>('session', { appId, ...query });
+          const sessions = referenceSessions(data, query);
+          const top = referenceSessionTop(query, sessions);
+          for (const series of [r.overall, ...r.groups]) {
+            const key = series.group ? keyOfGroup(series.group) : undefined;
+            const mine = sessions.filter(
+              (x) => key === undefined || (key === '$others' ? !top.includes(x.key) : x.key === key),
+            );
+            const points = [
+              { period: undefined, users: series.total.users },
+              ...r.periods
+                .map((period, j) => ({ period, users: series.byPeriod[j]!.users }))
+                .filter((p) => p.users > 0)
+                .slice(0, 2),
+            ];
+            for (const { period, users } of points) {
+              const expected = [
+                ...new Set(
+                  mine
+                    .filter(
+                      (x) => period === undefined || periodOf(x.start, granularity, timeZone) === period,
+                    )
+                    .map((x) => x.person),
+                ),
+              ]
+                .sort((a, b) => a - b)
+                .map(String);
+              const listed = await stack.analyse<Persons>('session/persons', {
+                appId,
+                ...query,
+                ...(period ? { period } : {}),
+                ...(series.group ? { group: series.group } : {}),
+                limit: 1000,
+              });
+              expect(ids(listed)).toEqual(expected);
+              expect(listed.total).toBe(users);
+            }
+          }
+        },
+      ),
+      { numRuns: 20 },
     );
   }, 240_000);
 });

@@ -108,3 +108,31 @@ export function ChoicePersons({
     </section>
   );
 }
+
+/**
+ * Choices for a chart of series over periods (event metrics, sessions): each series, and in it the
+ * whole range or one period with a non-zero value; selections `period` (absent for the range).
+ */
+export function seriesPointChoices(
+  series: ReadonlyArray<{
+    label: string;
+    selection: Readonly<Record<string, unknown>>;
+    total: number | null;
+    values: ReadonlyArray<number | null>;
+  }>,
+  periods: readonly string[],
+  i18n: { lang: string; exact: (n: number | null) => string },
+): PersonsChoice[] {
+  const en = i18n.lang === 'en';
+  return series.map((s) => ({
+    label: s.label,
+    selection: s.selection,
+    options: [
+      { label: `${en ? 'Whole range' : '整个时间范围'} (${i18n.exact(s.total)})`, selection: {} },
+      ...periods.flatMap((period, k) => {
+        const v = s.values[k];
+        return v ? [{ label: `${period} (${i18n.exact(v)})`, selection: { period } }] : [];
+      }),
+    ],
+  }));
+}

@@ -222,6 +222,58 @@ export function personSpecs(ctx: SuiteContext): void {
       }
     }, 180_000);
 
+    it('events: the customers of a users metric over the range and on one day', async () => {
+      const page = await ctx.as('union.analyst');
+      const { result } = await modelRun<{
+        periods: string[];
+        series: Array<{ key: string; total: number; values: number[] }>;
+      }>(page, 'events');
+      const series = result.series[0]!;
+      const path = '/v1/analysis/events/persons';
+      const range = await listFromPicker(page, 'events-persons', path, {
+        choice: '',
+        option: '整个时间范围',
+      });
+      expect(range.body).toMatchObject({ metric: 'A' });
+      expect(range.body.period).toBeUndefined();
+      expect(range.total).toBe(series.total);
+      const day = result.periods.findIndex((_, k) => series.values[k]! > 0);
+      const oneDay = await listFromPicker(page, 'events-persons', path, {
+        choice: '',
+        option: `${result.periods[day]} (`,
+      });
+      expect(oneDay.body).toMatchObject({ metric: 'A', period: result.periods[day] });
+      expect(oneDay.total).toBe(series.values[day]);
+    }, 180_000);
+
+    it('LTV and sessions: the customers of a cohort, and of the sessions of one day', async () => {
+      const page = await ctx.as('union.analyst');
+      const ltv = await modelRun<{ groups: Array<{ cohorts: Array<{ cohort: string; users: number }> }> }>(
+        page,
+        'ltv',
+      );
+      const cohort = ltv.result.groups[0]!.cohorts.find((c) => c.users > 0)!;
+      const listed = await listFromPicker(page, 'ltv-persons', '/v1/analysis/ltv/persons', {
+        choice: `${cohort.cohort} (`,
+      });
+      expect(listed.body).toMatchObject({ cohort: cohort.cohort });
+      expect(listed.total).toBe(cohort.users);
+
+      const sessions = await modelRun<{
+        periods: string[];
+        overall: { total: { users: number }; byPeriod: Array<{ users: number }> };
+      }>(page, 'session');
+      const path = '/v1/analysis/session/persons';
+      const all = await listFromPicker(page, 'session-persons', path, { choice: '', option: '整个时间范围' });
+      expect(all.total).toBe(sessions.result.overall.total.users);
+      const day = sessions.result.overall.byPeriod.findIndex((p) => p.users > 0);
+      const oneDay = await listFromPicker(page, 'session-persons', path, {
+        choice: '',
+        option: `${sessions.result.periods[day]} (`,
+      });
+      expect(oneDay.total).toBe(sessions.result.overall.byPeriod[day]!.users);
+    }, 240_000);
+
     it('a viewer (no analysis.export) sees no such control, and the API refuses the list', async () => {
       const page = await ctx.as('b001.viewer');
       await openModel(page, 'funnel');

@@ -19,6 +19,7 @@ import { Choice, EventPicker, PropertyPicker } from '../../../components/pickers
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { ChoicePersons, seriesPointChoices } from '../ChoicePersons.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
 import type { ModelView, Query, ResultProps } from '../model-view.ts';
 import { EventFormulas } from './event-formulas.tsx';
@@ -91,7 +92,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ result }: ResultProps) {
+function Result({ query, result, compact }: ResultProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const r = result as EventResult;
@@ -162,6 +163,29 @@ function Result({ result }: ResultProps) {
         ]}
         rows={rows}
       />
+      {!compact && (
+        <ChoicePersons
+          path="/v1/analysis/events/persons"
+          query={query}
+          // Metrics only (formulas have no customers of their own); a users metric lists its value.
+          choices={seriesPointChoices(
+            r.series
+              .filter((s) => /^[A-J]$/.test(s.key))
+              .map((s) => ({
+                label: name(s),
+                selection: { metric: s.key, ...(s.group ? { group: s.group } : {}) },
+                total: s.total,
+                values: total ? [] : s.values,
+              })),
+            total ? [] : r.periods,
+            i18n,
+          )}
+          heading={i18n.lang === 'en' ? 'Show the customers behind a metric' : '查看指标背后的用户'}
+          choiceLabel={t('col.series')}
+          optionLabel={i18n.lang === 'en' ? 'When' : '时间'}
+          testId="events-persons"
+        />
+      )}
     </>
   );
 }

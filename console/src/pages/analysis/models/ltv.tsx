@@ -7,6 +7,7 @@ import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, EventPicker, NumberField, PropertyPicker } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { ChoicePersons, type PersonsChoice } from '../ChoicePersons.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
 import type { ModelView, Query, ResultProps } from '../model-view.ts';
 
@@ -55,7 +56,7 @@ function Form({ query, setQuery }: { query: Query; setQuery: (q: Query) => void 
   );
 }
 
-function Result({ query, result, previous }: ResultProps) {
+function Result({ query, result, compact, previous }: ResultProps) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const r = result as LtvResult;
@@ -64,6 +65,14 @@ function Result({ query, result, previous }: ResultProps) {
   const c = r.groups[0]?.average;
   const prevName = previous ? `${t('cmp.prev')} ${previous.from}~${previous.to}` : '';
   const days = Array.from({ length: r.days }, (_, k) => k + 1);
+  const cohortChoices: PersonsChoice[] = r.groups.flatMap((g) =>
+    g.cohorts
+      .filter((c) => c.users > 0)
+      .map((c) => ({
+        label: `${[c.cohort, groupLabel(g.group, lang)].filter(Boolean).join(' · ')} (${i18n.exact(c.users)})`,
+        selection: { cohort: c.cohort, ...(g.group ? { group: g.group } : {}) },
+      })),
+  );
   const data = days.map((d) => {
     const row: Record<string, number | null> = { day: d };
     r.groups.forEach((g, i) => {
@@ -151,6 +160,16 @@ function Result({ query, result, previous }: ResultProps) {
         ]}
         rows={rows}
       />
+      {!compact && (
+        <ChoicePersons
+          path="/v1/analysis/ltv/persons"
+          query={query}
+          choices={cohortChoices}
+          heading={lang === 'en' ? 'Show the customers of a cohort' : '查看同期群的用户'}
+          choiceLabel={t('col.cohort')}
+          testId="ltv-persons"
+        />
+      )}
     </>
   );
 }

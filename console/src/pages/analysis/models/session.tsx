@@ -7,6 +7,7 @@ import { DataTable } from '../../../components/DataTable.tsx';
 import { Choice, NumberField } from '../../../components/pickers.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { ChoicePersons, seriesPointChoices } from '../ChoicePersons.tsx';
 import { groupLabel, seriesStyle } from '../chart-style.ts';
 import type { ModelView, Query, ResultProps } from '../model-view.ts';
 import { SessionOptions } from './session-options.tsx';
@@ -173,6 +174,24 @@ function Result({ query, result, compact, previous }: ResultProps) {
               { header: en ? 'Sessions' : '会话数', kind: 'number' },
             ]}
             rows={r.exitScreens.map((s) => [screen(s.screen), s.sessions])}
+          />
+          <ChoicePersons
+            path="/v1/analysis/session/persons"
+            query={query}
+            choices={seriesPointChoices(
+              [r.overall, ...r.groups].map((g) => ({
+                label: g.group ? groupLabel(g.group, lang) : en ? 'All sessions' : '全部会话',
+                selection: g.group ? { group: g.group } : {},
+                total: g.total.users,
+                values: r.periods.length > 1 ? g.byPeriod.map((x) => x.users) : [],
+              })),
+              r.periods.length > 1 ? r.periods : [],
+              i18n,
+            )}
+            heading={en ? 'Show the customers with sessions' : '查看有会话的用户'}
+            choiceLabel={en ? 'Sessions' : '会话'}
+            optionLabel={en ? 'When' : '时间'}
+            testId="session-persons"
           />
         </>
       )}

@@ -24,7 +24,8 @@ async function runFunnelPersons(ctx: AnalysisContext<FunnelPersonsQuery>) {
     const topKeys = (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey);
     conditions.push(`${keepTopGroupsSql(ctx, 'gkey', topKeys)} = ${ctx.params.add(gkey, 'String')}`);
   }
-  return personPage(ctx, sql.persons, conditions.join(' AND '));
+  // The walk's branches are arithmetic and array reads, safe to evaluate on every row.
+  return personPage(ctx, sql.persons, conditions.join(' AND '), { eager: true });
 }
 
 export const funnelPersonsModel: AnalysisModel<typeof FunnelPersonsQuerySchema> = {

@@ -7,6 +7,7 @@ import { funnelCases } from './funnel.ts';
 import { intervalCases } from './interval.ts';
 import { ltvCases } from './ltv.ts';
 import { pathCases } from './path.ts';
+import { personListCases } from './person-lists.ts';
 import { retentionCases } from './retention.ts';
 import { sessionCases } from './session.ts';
 import { userPropertiesCases } from './user-properties.ts';
@@ -22,4 +23,5 @@ export const BENCH_CASES: readonly BenchCase[] = [
   ...intervalCases,
   ...sessionCases,
   ...userPropertiesCases,
+  ...personListCases,
 ];

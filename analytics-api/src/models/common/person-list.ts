@@ -86,6 +86,14 @@ export async function personPage(
     SELECT toString(person) AS personId, login_id AS loginId, count() OVER () AS total
     FROM (${persons}) WHERE ${condition}
     ORDER BY person LIMIT ${Number(limit)} OFFSET ${Number(offset)}${settings}`);
+  let total = Number(rows[0]?.total ?? 0);
+  if (rows.length === 0 && offset > 0) {
+    // Past the last page: the window count has no row to ride on.
+    const counted = await ctx.rows<{ total: number }>(
+      `SELECT count() AS total FROM (${persons}) WHERE ${condition}${settings}`,
+    );
+    total = Number(counted[0]?.total ?? 0);
+  }
   const profiled = new Map<string, string>();
   if (rows.length > 0) {
     // A primary-key read of at most one page of profiles (sorted by app, person).
@@ -102,7 +110,7 @@ export async function personPage(
     for (const f of found) if (f.loginId) profiled.set(f.personId, f.loginId);
   }
   return {
-    total: Number(rows[0]?.total ?? 0),
+    total,
     persons: rows.map((r) => ({
       personId: r.personId,
       loginId: profiled.get(r.personId) ?? (r.loginId || null),

@@ -31,8 +31,11 @@ async function runRetentionPersons(ctx: AnalysisContext<RetentionPersonsQuery>) 
     conditions.push(status === 'retained' ? retained : `NOT (${retained})`);
   }
   const sql = retentionSql(ctx, returnEndMs, { withLoginId: true });
-  const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
-  if (gkey !== undefined) conditions.push(`gkey = ${ctx.params.add(gkey, 'String')}`);
+  let topKeys: string[] = [];
+  if (gkey !== undefined && sql.topGroups) {
+    topKeys = (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey);
+    conditions.push(`gkey = ${ctx.params.add(gkey, 'String')}`);
+  }
   return personPage(ctx, sql.entries(topKeys), conditions.join(' AND '));
 }
 

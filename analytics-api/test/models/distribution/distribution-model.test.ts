@@ -278,6 +278,8 @@ describe('distribution: the customers behind a bucket', () => {
       total: 3,
       persons: [{ personId: '3', loginId: null }],
     });
+    // Past the last page: no one, but still how many there are.
+    expect(await list(null, null, { limit: 1, offset: 5 })).toMatchObject({ total: 3, persons: [] });
     const reversed = await stack.post('distribution/persons', { ...body, lower: 4, upper: 3 });
     expect(reversed.statusCode).toBe(400);
     expect(reversed.json().error.field).toBe('upper');

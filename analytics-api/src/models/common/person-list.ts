@@ -5,6 +5,7 @@
 // their login ids like every other output. Builds SQL only around subqueries and conditions the
 // models built with bound parameters; never splices a caller value.
 import { Type } from '@sinclair/typebox';
+import { DateTime } from 'luxon';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import { GROUP_SEPARATOR } from './group-by-sql.ts';
@@ -136,4 +137,11 @@ export function listedGroupKey(
   }
   if (group.every((v) => v === OTHERS_GROUP)) return OTHERS_GROUP;
   return group.map((v) => v ?? '').join(GROUP_SEPARATOR);
+}
+
+/** A cohort or period the caller names by its first day: refused unless it is a calendar date. */
+export function checkListedDate(ctx: AnalysisContext, value: string, field: string): void {
+  if (!DateTime.fromISO(value, { zone: ctx.timeZone }).isValid) {
+    throw new ApiError('VALIDATION_FAILED', `"${value}" is not a date`, field);
+  }
 }

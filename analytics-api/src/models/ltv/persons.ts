@@ -5,12 +5,18 @@
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import type { AnalysisModel } from '../common/analysis-model.ts';
 import { keepTopGroupsSql } from '../common/group-by-sql.ts';
-import { listedGroupKey, PersonListResultSchema, personPage } from '../common/person-list.ts';
+import {
+  checkListedDate,
+  listedGroupKey,
+  PersonListResultSchema,
+  personPage,
+} from '../common/person-list.ts';
 import { type LtvPersonsQuery, LtvPersonsQuerySchema } from './schema.ts';
 import { ltvPersonsSql } from './sql.ts';
 
 async function runLtvPersons(ctx: AnalysisContext<LtvPersonsQuery>) {
   const gkey = listedGroupKey(ctx, ctx.query.group);
+  checkListedDate(ctx, ctx.query.cohort, 'cohort');
   const persons = ltvPersonsSql(ctx);
   const conditions = [`cohort = ${ctx.params.add(ctx.query.cohort, 'String')}`];
   if (gkey !== undefined) {

@@ -4,7 +4,12 @@
 import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import type { AnalysisModel } from '../common/analysis-model.ts';
-import { listedGroupKey, PersonListResultSchema, personPage } from '../common/person-list.ts';
+import {
+  checkListedDate,
+  listedGroupKey,
+  PersonListResultSchema,
+  personPage,
+} from '../common/person-list.ts';
 import { periodStarted, retentionReach } from './run.ts';
 import { type RetentionPersonsQuery, RetentionPersonsQuerySchema } from './schema.ts';
 import { retentionSql } from './sql.ts';
@@ -13,6 +18,7 @@ async function runRetentionPersons(ctx: AnalysisContext<RetentionPersonsQuery>) 
   const { cohort, status, returnPeriod: k, group } = ctx.query;
   const { period, n, returnEndMs } = retentionReach(ctx);
   const gkey = listedGroupKey(ctx, group);
+  checkListedDate(ctx, ctx.query.cohort, 'cohort');
   const conditions = [`cohort = ${ctx.params.add(cohort, 'String')}`];
   if (status !== 'entered') {
     if (k === undefined) {

@@ -231,6 +231,7 @@ describe('retention: the customers behind a cell', () => {
     expect(await refusal({ status: 'lost' })).toBe('returnPeriod');
     expect(await refusal({ status: 'lost', returnPeriod: 4 })).toBe('returnPeriod');
     expect(await refusal({ status: 'entered', group: ['a'] })).toBe('group');
+    expect(await refusal({ status: 'entered', cohort: '2026-02-30' })).toBe('cohort');
     // A period that has not started is an empty cell in the table, not a list of everyone "lost".
     const today = DateTime.now().setZone('Asia/Shanghai').toISODate()!;
     const future = await stack.post('retention/persons', {

@@ -3,7 +3,7 @@
 // accepts connections, and makes sure the Tally database and user exist. Never touches a
 // system-wide MariaDB: no defaults files are read, the socket and pid file live in the folder.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
@@ -12,7 +12,11 @@ const run = promisify(execFile);
 
 export interface MariaDbOptions {
   readonly dataDir: string;
-  readonly port: number;
+  /**
+   * A port, or a way to pick a free one: then a server that lost its port to another process
+   * between the pick and its bind (parallel tests) is started again on a new one.
+   */
+  readonly port: number | (() => Promise<number>);
   readonly password: string;
   readonly database?: string;
   readonly user?: string;
@@ -69,33 +73,22 @@ export async function startMariaDb(options: MariaDbOptions): Promise<RunningMari
     }
   }
   mkdirSync(tmpDir, { recursive: true });
-  const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
-  const child: ChildProcess = spawn(
-    'mariadbd',
-    [
-      '--no-defaults',
-      `--datadir=${dataDir}`,
-      `--tmpdir=${tmpDir}`,
-      `--socket=${socket}`,
-      `--port=${options.port}`,
-      `--pid-file=${join(dataDir, 'mariadbd.pid')}`,
-      `--log-error=${join(dataDir, 'error.log')}`,
-      '--user=root',
-      ...SERVER_FLAGS,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  let exitCode: number | null = null;
-  const exited = new Promise<void>((r) =>
-    child.once('exit', (code) => {
-      exitCode = code ?? -1;
-      r();
-    }),
-  );
-
-  const root = await waitForRoot(socket, options.readyTimeoutMs ?? 60_000, () => exitCode, dataDir);
+  const errorLog = join(dataDir, 'error.log');
+  let server: StartedServer;
+  let port: number;
+  let root: mysql.Connection;
+  for (let attempt = 1; ; attempt++) {
+    port = typeof options.port === 'number' ? options.port : await options.port();
+    server = spawnServer(dataDir, tmpDir, socket, port, errorLog);
+    try {
+      root = await waitForRoot(socket, options.readyTimeoutMs ?? 60_000, server.exitCode, errorLog);
+      break;
+    } catch (error) {
+      const portTaken =
+        server.exitCode() !== null && /Address already in use|Bind on TCP\/IP port/.test(logTail(errorLog));
+      if (!portTaken || typeof options.port === 'number' || attempt >= 3) throw error;
+    }
+  }
   try {
     await root.query(
       `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
@@ -106,12 +99,13 @@ export async function startMariaDb(options: MariaDbOptions): Promise<RunningMari
   } finally {
     await root.end();
   }
-  const url = `mysql://${encodeURIComponent(user)}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${database}`;
+  const { child, exitCode, exited } = server;
+  const url = `mysql://${encodeURIComponent(user)}:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${database}`;
   return {
     url,
     pid: child.pid!,
     async stop() {
-      if (exitCode !== null) return;
+      if (exitCode() !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
@@ -120,16 +114,67 @@ export async function startMariaDb(options: MariaDbOptions): Promise<RunningMari
   };
 }
 
+interface StartedServer {
+  readonly child: ChildProcess;
+  readonly exitCode: () => number | null;
+  readonly exited: Promise<void>;
+}
+
+function spawnServer(
+  dataDir: string,
+  tmpDir: string,
+  socket: string,
+  port: number,
+  errorLog: string,
+): StartedServer {
+  const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
+  const child: ChildProcess = spawn(
+    'mariadbd',
+    [
+      '--no-defaults',
+      `--datadir=${dataDir}`,
+      `--tmpdir=${tmpDir}`,
+      `--socket=${socket}`,
+      `--port=${port}`,
+      `--pid-file=${join(dataDir, 'mariadbd.pid')}`,
+      `--log-error=${errorLog}`,
+      '--user=root',
+      ...SERVER_FLAGS,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  let code: number | null = null;
+  const exited = new Promise<void>((r) =>
+    child.once('exit', (exit) => {
+      code = exit ?? -1;
+      r();
+    }),
+  );
+  return { child, exitCode: () => code, exited };
+}
+
+/** The last lines of the server's error log ('' if there is none yet). */
+function logTail(errorLog: string, lines = 8): string {
+  try {
+    return readFileSync(errorLog, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
 async function waitForRoot(
   socket: string,
   timeoutMs: number,
   exitCode: () => number | null,
-  dataDir: string,
+  errorLog: string,
 ): Promise<mysql.Connection> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // The log goes into the message: the test folder holding it is removed after the run.
     if (exitCode() !== null)
-      throw new Error(`mariadbd exited (code ${exitCode()}); see ${join(dataDir, 'error.log')}`);
+      throw new Error(`mariadbd exited (code ${exitCode()}); ${errorLog} ends with:\n${logTail(errorLog)}`);
     try {
       return await mysql.createConnection({ socketPath: socket, user: 'root' });
     } catch {

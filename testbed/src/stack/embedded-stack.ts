@@ -63,7 +63,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
   try {
     const mariadb = await startMariaDb({
       dataDir: join(dir, 'mariadb'),
-      port: await freePort(),
+      // A fresh port again if another process takes this one before MariaDB binds it.
+      port: freePort,
       password: 'tally-test',
     });
     cleanups.push(() => mariadb.stop());

@@ -51,7 +51,8 @@ export async function startApiStack(overrides: Partial<ApiConfig> = {}): Promise
   try {
     const mariadb = await startMariaDb({
       dataDir: join(dir, 'mariadb'),
-      port: await freePort(),
+      // A fresh port again if another process takes this one before MariaDB binds it.
+      port: freePort,
       password: 'tally-test',
     });
     cleanups.push(() => mariadb.stop());

@@ -81,7 +81,8 @@ try {
   await migrateClickHouse(clickhouse);
   const mariadb = await startMariaDb({
     dataDir: join(scratch, 'mariadb'),
-    port: await freePort(),
+    // A fresh port again if another process takes this one before MariaDB binds it.
+    port: freePort,
     password: 'bench',
   });
   stops.push(() => mariadb.stop());

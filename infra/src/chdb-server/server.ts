@@ -52,7 +52,9 @@ export async function startChdbServer(options: ChdbServerOptions): Promise<ChdbS
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/ping') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('Ok.\n');
+      // The pid tells the process that started this server that it is talking to its own child,
+      // not to another server that got the port first.
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-tally-pid': String(process.pid) }).end('Ok.\n');
       return;
     }
     if (url.pathname !== '/' || (req.method !== 'POST' && req.method !== 'GET')) {

@@ -14,6 +14,11 @@ export interface ServiceProcessOptions {
   readonly env: Record<string, string>;
   /** GET this URL until it answers 2xx. */
   readonly readyUrl: string;
+  /**
+   * A response header the child sets to its own pid: ready only when it matches, so a server of
+   * another process that holds the port is never taken for this one.
+   */
+  readonly readyPidHeader?: string;
   readonly logFile?: string;
   readonly readyTimeoutMs?: number;
   readonly cwd?: string;
@@ -65,7 +70,9 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     }
     try {
       const response = await fetch(options.readyUrl, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) break;
+      const ours =
+        !options.readyPidHeader || response.headers.get(options.readyPidHeader) === String(child.pid);
+      if (response.ok && ours) break;
     } catch {
       // not listening yet
     }

@@ -58,7 +58,7 @@ export async function startApiStack(overrides: Partial<ApiConfig> = {}): Promise
     cleanups.push(() => mariadb.stop());
     const chdb = await spawnChdbServer({
       dataDir: join(dir, 'clickhouse'),
-      port: await freePort(),
+      port: freePort,
       user: 'tally',
       password: 'ch-test',
     });

@@ -65,7 +65,7 @@ try {
   say(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 1024 ** 3)} GiB`);
   const chdb = await spawnChdbServer({
     dataDir: join(home, 'clickhouse'),
-    port: await freePort(),
+    port: freePort,
     user: 'tally',
     password: 'bench',
   });

@@ -39,8 +39,6 @@ import type { PersonListResultSchema } from '../../../analytics-api/src/models/c
 
 /** The API exports no name for this answer: TypeBox's phantom `static` member is its type. */
 export type PersonListResult = (typeof PersonListResultSchema)['static'];
-/** The funnel's list is the common customer list. */
-export type FunnelPersonsResult = PersonListResult;
 
 export interface OrgNode {
   readonly code: string;

@@ -5,8 +5,8 @@ import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import type { AnalysisModel } from '../common/analysis-model.ts';
 import { keepTopGroupsSql } from '../common/group-by-sql.ts';
-import { listedGroupKey, personPage } from '../common/person-list.ts';
-import { type FunnelPersonsQuery, FunnelPersonsQuerySchema, FunnelPersonsResultSchema } from './schema.ts';
+import { listedGroupKey, PersonListResultSchema, personPage } from '../common/person-list.ts';
+import { type FunnelPersonsQuery, FunnelPersonsQuerySchema } from './schema.ts';
 import { funnelSql } from './sql.ts';
 
 async function runFunnelPersons(ctx: AnalysisContext<FunnelPersonsQuery>) {
@@ -32,7 +32,7 @@ export const funnelPersonsModel: AnalysisModel<typeof FunnelPersonsQuerySchema> 
   name: 'funnel/persons',
   summary: 'Funnel: the customers who reached, or dropped off before, a step (paged)',
   querySchema: FunnelPersonsQuerySchema,
-  resultSchema: FunnelPersonsResultSchema,
+  resultSchema: PersonListResultSchema,
   permission: 'analysis.export',
   run: runFunnelPersons,
 };

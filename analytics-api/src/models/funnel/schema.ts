@@ -1,6 +1,6 @@
 // Funnel (漏斗分析): query and result shapes. See ../README.md for the exact counting rules.
 import { type Static, Type } from '@sinclair/typebox';
-import { listedGroupProperty, PersonListResultSchema, personPageProperties } from '../common/person-list.ts';
+import { listedGroupProperty, personPageProperties } from '../common/person-list.ts';
 import {
   commonQueryProperties,
   EventSelectorSchema,
@@ -118,5 +118,3 @@ export const FunnelPersonsQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 export type FunnelPersonsQuery = Static<typeof FunnelPersonsQuerySchema>;
-
-export const FunnelPersonsResultSchema = PersonListResultSchema;

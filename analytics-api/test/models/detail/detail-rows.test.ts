@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markSensitive } from '../../../src/masking/sensitive-fields.ts';
 import { loginAs } from '../../security/support/sessions.ts';
-import { ev } from '../support/dataset.ts';
+import { ev, profileOf } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 
 let stack: EngineStack;
@@ -73,18 +73,7 @@ describe('path listUsers permission', () => {
     const appId = await stack.load({
       events,
       overrides: [],
-      profiles: [
-        {
-          personId: 1,
-          loginId: 'C2026000456',
-          bankCode: 'B001',
-          branchCode: '',
-          props: {},
-          numProps: {},
-          firstSeen: 0,
-          lastSeen: 0,
-        },
-      ],
+      profiles: [profileOf(1, { loginId: 'C2026000456' })],
     });
     const range = { appId, from: '2026-03-02', to: '2026-03-03', timeZone: 'UTC' };
     const lists: Array<[string, object]> = [

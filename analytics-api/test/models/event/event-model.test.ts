@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../../security/support/sessions.ts';
 import { type RefEventQuery, referenceEventAnalysis, referenceEventPersons } from '../reference/event.ts';
 import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
-import { type Dataset, ev } from '../support/dataset.ts';
+import { type Dataset, ev, profileOf } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
 
@@ -225,18 +225,7 @@ describe('event analysis: the customers behind a point', () => {
         ev(3, 'view', '2026-03-03T02:00:00Z', { props: { plan: 'gold' } }),
       ],
       overrides: [[101, 1]],
-      profiles: [
-        {
-          personId: 1,
-          loginId: 'C001',
-          bankCode: 'B001',
-          branchCode: '',
-          props: {},
-          numProps: {},
-          firstSeen: 0,
-          lastSeen: 0,
-        },
-      ],
+      profiles: [profileOf(1, { loginId: 'C001' })],
     });
     const body = {
       appId,
@@ -281,6 +270,14 @@ describe('event analysis: the customers behind a point', () => {
   });
 });
 
+/** The common part of a random query: the range, zone, granularity, filters, group-by (top 2). */
+const randomBase = (
+  timeZone: string,
+  granularity: RefEventQuery['granularity'],
+  filters: RefEventQuery['filters'],
+  groupBy: RefEventQuery['groupBy'] | undefined,
+) => ({ ...RANGE, timeZone, granularity, filters, ...(groupBy ? { groupBy } : {}), groupLimit: 2 });
+
 describe('event analysis equals the reference', () => {
   it('on random data, filters, group-by, zones and granularities', async () => {
     await fc.assert(
@@ -301,12 +298,7 @@ describe('event analysis equals the reference', () => {
         async (data, timeZone, filters, groupBy, granularity, aggregation) => {
           const appId = await stack.load(data);
           const query: RefEventQuery = {
-            ...RANGE,
-            timeZone,
-            granularity,
-            filters,
-            ...(groupBy ? { groupBy } : {}),
-            groupLimit: 2,
+            ...randomBase(timeZone, granularity, filters, groupBy),
             metrics: [
               { event: 'view', aggregation: 'users' },
               {
@@ -343,12 +335,7 @@ describe('event analysis lists equal the reference', () => {
         async (data, timeZone, filters, groupBy, granularity, event) => {
           const appId = await stack.load(data);
           const query: RefEventQuery = {
-            ...RANGE,
-            timeZone,
-            granularity,
-            filters,
-            ...(groupBy ? { groupBy } : {}),
-            groupLimit: 2,
+            ...randomBase(timeZone, granularity, filters, groupBy),
             metrics: [
               { event: 'buy', aggregation: 'count' },
               { event, aggregation: 'users' },

@@ -56,3 +56,17 @@ export function ev(
     loginId: extra.loginId ?? '',
   };
 }
+
+/** A compact way to write a scenario profile by hand (bank B001, no properties by default). */
+export function profileOf(personId: number, extra: Partial<Omit<Profile, 'personId'>> = {}): Profile {
+  return {
+    personId,
+    bankCode: extra.bankCode ?? 'B001',
+    branchCode: extra.branchCode ?? '',
+    props: extra.props ?? {},
+    numProps: extra.numProps ?? {},
+    firstSeen: extra.firstSeen ?? 0,
+    lastSeen: extra.lastSeen ?? 0,
+    ...(extra.loginId === undefined ? {} : { loginId: extra.loginId }),
+  };
+}

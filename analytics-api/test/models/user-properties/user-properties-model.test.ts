@@ -11,7 +11,7 @@ import {
   referenceUserPropertiesCustomers,
 } from '../reference/user-properties.ts';
 import { arbDataset, arbZone, RANGE } from '../support/arbitraries.ts';
-import { type Dataset, ev, type Profile } from '../support/dataset.ts';
+import { type Dataset, ev, type Profile, profileOf } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 import { ids, type Persons } from '../support/person-lists.ts';
 
@@ -42,15 +42,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const profile = (personId: number, level?: string, age?: number, bankCode = 'B001'): Profile => ({
-  personId,
-  bankCode,
-  branchCode: '',
-  props: level === undefined ? {} : { level },
-  numProps: age === undefined ? {} : { age },
-  firstSeen: 0,
-  lastSeen: 0,
-});
+const profile = (personId: number, level?: string, age?: number, bankCode = 'B001'): Profile =>
+  profileOf(personId, {
+    bankCode,
+    props: level === undefined ? {} : { level },
+    numProps: age === undefined ? {} : { age },
+  });
 
 // c1 gold 30, c2 gold 50, c3 silver 40, c4 (no level) 20, c5 silver (no age), c6 gold 60 at B002;
 // device 101 (merged into c1) still has a stale profile of its own.

@@ -3,7 +3,7 @@
 // Shown only to staff with analysis.export; others never see the buttons.
 import { useState } from 'react';
 import { api } from '../../../api/client.ts';
-import type { FunnelPersonsQuery, FunnelPersonsResult, FunnelResult } from '../../../api/types.ts';
+import type { FunnelPersonsQuery, FunnelResult, PersonListResult } from '../../../api/types.ts';
 import { useScope } from '../../../app/scope.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { Query } from '../model-view.ts';
@@ -54,7 +54,7 @@ export function FunnelPersons({ query, result }: { query: Query; result: FunnelR
           queryKey={['analyses', String(query.appId ?? ''), 'funnel/persons', query, picked]}
           onClose={() => setPicked(null)}
           fetchPage={(offset, limit, signal) =>
-            api<FunnelPersonsResult>('/v1/analysis/funnel/persons', {
+            api<PersonListResult>('/v1/analysis/funnel/persons', {
               method: 'POST',
               body: { ...(query as FunnelPersonsQuery), ...picked, offset, limit },
               signal,

@@ -9,6 +9,7 @@
 
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { GROUP_SEPARATOR } from '../common/group-by-sql.ts';
+import { personBitmapStateSql } from '../common/person-bitmap-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
 import type { PathQuery } from './schema.ts';
 import type { PathSql } from './sql.ts';
@@ -56,7 +57,7 @@ function mappedSql(ctx: AnalysisContext<PathQuery>, paths: string): string {
                 SELECT *, sum(if(level = 1, sessions, 0)) OVER (PARTITION BY gkey) AS group_sessions
                 FROM (
                   SELECT gkey, level, node, next, count() AS sessions, countIf(len = level) AS ended,
-                         groupBitmapState(person) AS users
+                         ${personBitmapStateSql('person')} AS users
                   FROM (
                     SELECT person, gkey, length(path) AS len, level, path[level] AS node,
                            if(level < ${depth} AND level < len, path[level + 1], '') AS next

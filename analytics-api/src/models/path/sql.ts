@@ -18,6 +18,7 @@ import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql } from '../common/group-by-sql.ts';
+import { personBitmapStateSql } from '../common/person-bitmap-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
 import { groupedPathSql } from './groups-sql.ts';
@@ -204,7 +205,7 @@ function mappedSql(ctx: AnalysisContext<PathQuery>, paths: string, nodes?: strin
                sum(sessions) OVER (PARTITION BY level, next) AS xw
         FROM (
           SELECT level, node, next, count() AS sessions, countIf(len = level) AS ended,
-                 groupBitmapState(person) AS users
+                 ${personBitmapStateSql('person')} AS users
           FROM (
             SELECT person, length(path) AS len, level, path[level] AS node,
                    if(level < ${depth} AND level < len, path[level + 1], ${none}) AS next

@@ -17,6 +17,7 @@ import { coreDecorators } from './core-decorators.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { dashboardsPlugin } from './dashboards/routes.ts';
 import { installErrorHandler } from './errors/error-handler.ts';
+import { keepOverridesDictionaryFresh } from './identity/overrides-dictionary.ts';
 import { identityPlugin } from './identity/routes.ts';
 import { analysisPlugin } from './models/routes.ts';
 import { orgsPlugin } from './orgs/routes.ts';
@@ -96,5 +97,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(analysisPlugin, { prefix: '/v1/analysis' });
   await app.register(catalogPlugin, { prefix: '/v1/catalog' });
   await app.register(dashboardsPlugin, { prefix: '/v1/dashboards' });
+  // Reloads the overrides dictionary as overrides arrive (identity/overrides-dictionary.ts).
+  const reloadS = config.clickhouse.overridesReloadS ?? 10;
+  if (reloadS > 0) {
+    const stopKeeper = keepOverridesDictionaryFresh(options.clickhouse, app.log, reloadS * 1000);
+    app.addHook('onClose', async () => stopKeeper());
+  }
   return app;
 }

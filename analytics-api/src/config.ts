@@ -15,6 +15,8 @@ const Env = Type.Object({
   CLICKHOUSE_MAX_EXECUTION_TIME_S: Type.Integer({ minimum: 1, default: 60 }),
   /** Memory ceiling of one analysis query; over it the query fails with 422 QUERY_TOO_EXPENSIVE. */
   CLICKHOUSE_MAX_MEMORY_BYTES: Type.Integer({ minimum: 1_000_000, default: 6 * 1024 ** 3 }),
+  /** How often the API checks for overrides newer than its dictionary's load and reloads it; 0: never. */
+  CLICKHOUSE_OVERRIDES_RELOAD_S: Type.Integer({ minimum: 0, default: 10 }),
   /** Cluster name for ON CLUSTER DDL (retention TTL); empty on a single node. */
   CLICKHOUSE_CLUSTER: Type.String({ default: '', pattern: '^[A-Za-z0-9_]{0,64}$' }),
   MYSQL_URL: Type.String({ default: 'mysql://tally:tally@127.0.0.1:3307/tally' }),
@@ -58,6 +60,8 @@ export interface ApiConfig {
     readonly maxMemoryBytes?: number;
     /** CLICKHOUSE_CLUSTER; absent or '' on a single node. */
     readonly cluster?: string;
+    /** Overrides dictionary keeper's period (default 10 s); 0 turns the keeper off. */
+    readonly overridesReloadS?: number;
   };
   readonly mysqlUrl: string;
   /** Newest first: keys[0] encrypts new values; every key decrypts. */
@@ -131,6 +135,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       maxExecutionTimeS: raw.CLICKHOUSE_MAX_EXECUTION_TIME_S,
       maxMemoryBytes: raw.CLICKHOUSE_MAX_MEMORY_BYTES,
       cluster: raw.CLICKHOUSE_CLUSTER,
+      overridesReloadS: raw.CLICKHOUSE_OVERRIDES_RELOAD_S,
     }),
     mysqlUrl: raw.MYSQL_URL,
     secretKeys: Object.freeze(secretKeys),

@@ -90,6 +90,9 @@ CREATE TABLE IF NOT EXISTS tally.profile_ops ON CLUSTER tally AS tally.profile_o
 ENGINE = Distributed(tally, tally, profile_ops_local, person_id);
 
 -- Fully replicated (one Keeper path for all shards): every node holds every override.
+-- No person_overrides_in_force dictionary here (single-node migration 0006): each node would
+-- hold its own load while a query's recomputed recent overrides come from the initiator, so the
+-- analytics API finds no dictionary and resolves persons by joining this table on every shard.
 CREATE TABLE IF NOT EXISTS tally.person_overrides ON CLUSTER tally
 (
     app_id         LowCardinality(String),

@@ -9,6 +9,24 @@ export const CLICKHOUSE_MIGRATIONS_DIR = fileURLToPath(
   new URL('../../clickhouse/migrations', import.meta.url),
 );
 
+/**
+ * Stands for the connection's database in a statement that must name it in text ClickHouse does
+ * not resolve against the current database (a dictionary's source query).
+ */
+export const DATABASE_PLACEHOLDER = '{{database}}';
+
+/** The name itself when it can be spliced into SQL text as is; throws otherwise. */
+export function plainIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new Error(`database name ${JSON.stringify(name)} is not a plain identifier`);
+  return name;
+}
+
+async function currentDatabase(client: ClickHouseClient): Promise<string> {
+  const rows = await client.query({ query: 'SELECT currentDatabase() AS db', format: 'JSONEachRow' });
+  return plainIdentifier((await rows.json<{ db: string }>())[0]?.db ?? '');
+}
+
 export async function migrateClickHouse(
   client: ClickHouseClient,
   dir: string = CLICKHOUSE_MIGRATIONS_DIR,
@@ -24,9 +42,13 @@ export async function migrateClickHouse(
   });
   const applied = new Set((await appliedRows.json<{ version: number }>()).map((r) => Number(r.version)));
   const done: MigrationFile[] = [];
+  let database: string | undefined;
   for (const file of readMigrationFiles(dir)) {
     if (applied.has(file.version)) continue;
-    for (const statement of file.statements) await client.command({ query: statement });
+    for (const statement of file.statements) {
+      if (statement.includes(DATABASE_PLACEHOLDER)) database ??= await currentDatabase(client);
+      await client.command({ query: statement.replaceAll(DATABASE_PLACEHOLDER, database ?? '') });
+    }
     await client.insert({
       table: 'schema_migrations',
       values: [{ version: file.version, name: file.name }],

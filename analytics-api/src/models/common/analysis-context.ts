@@ -2,6 +2,7 @@
 // defaults, its time range, the caller's org scope, the catalog check, the parameter collector and
 // a `rows` runner bound to the limits. Built fresh per request by run-analysis.ts; models never
 // see the request or the ClickHouse client directly.
+import type { PersonResolution } from '../../identity/overrides-dictionary.ts';
 import type { OrgScope } from '../../permissions/org-scope.ts';
 import { filtersSql } from './filter-sql.ts';
 import type { NameResolver } from './name-resolver.ts';
@@ -22,6 +23,8 @@ export interface AnalysisContext<Q extends CommonQuery = CommonQuery> {
   readonly globalFilterSql: string;
   /** Wall clock of the request (ms): "now" for online-now and unfinished periods. */
   readonly now: number;
+  /** How event sources resolve persons (same persons either way; eventSourceSql). */
+  readonly personResolution: PersonResolution;
   /** Runs a SELECT with this context's parameters and limits; rows as JSON objects. */
   rows<T>(sql: string): Promise<T[]>;
 }
@@ -32,6 +35,7 @@ export function createAnalysisContext<Q extends CommonQuery>(input: {
   scope: OrgScope;
   names: NameResolver;
   now: number;
+  personResolution?: PersonResolution;
   execute: <T>(sql: string, params: Record<string, unknown>) => Promise<T[]>;
 }): AnalysisContext<Q> {
   const params = new SqlParams();
@@ -55,6 +59,7 @@ export function createAnalysisContext<Q extends CommonQuery>(input: {
     params,
     globalFilterSql,
     now: input.now,
+    personResolution: input.personResolution ?? 'join',
     rows: <T>(sql: string) => input.execute<T>(sql, params.values),
   };
 }

@@ -4,7 +4,11 @@
 // uses it, the person's current profile joined as `u`. Models add columns and conditions over
 // `e` (events) and `u` (profile); every value they add is a bound parameter.
 import { narrowProfiles } from '../../identity/narrow-profiles-sql.ts';
-import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
+import {
+  dictionaryPersonExpr,
+  PERSON_OVERRIDES_IN_FORCE,
+  RECENT_OVERRIDES,
+} from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import { ANY_EVENT } from './query-schema.ts';
@@ -52,7 +56,12 @@ export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions
     options.resolvePerson !== false ||
     USES_PROFILE.test(conditions.join(' ')) ||
     Object.values(options.columns ?? {}).some((c) => USES_PROFILE.test(c));
-  const person = resolve ? 'if(po.new_person_id = 0, e.person_id, po.new_person_id)' : 'e.person_id';
+  // Through the dictionary: a lookup on the events without a login id; else a join of every event.
+  const byDictionary = resolve && ctx.personResolution === 'dictionary';
+  const resolved = byDictionary
+    ? dictionaryPersonExpr('e')
+    : 'if(po.new_person_id = 0, e.person_id, po.new_person_id)';
+  const person = resolve ? resolved : 'e.person_id';
   let select = [
     `${person} AS person`,
     'e.time AS time',
@@ -65,12 +74,14 @@ export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions
   if (USES_PROFILE.test(where) || USES_PROFILE.test(select)) {
     const profiles = narrowProfiles([select, where]);
     [select, where] = profiles.rewritten as [string, string];
-    profileJoin = `\n  LEFT JOIN (${profiles.subquery}) AS u ON u.person_id = if(po.new_person_id = 0, e.person_id, po.new_person_id)`;
+    profileJoin = `\n  LEFT JOIN (${profiles.subquery}) AS u ON u.person_id = ${resolved}`;
   }
-  const overridesJoin = resolve
-    ? `\n  LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id`
-    : '';
-  return `SELECT ${select}
+  const overridesJoin =
+    resolve && !byDictionary
+      ? `\n  LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id`
+      : '';
+  const recent = byDictionary ? `WITH ${RECENT_OVERRIDES} AS recent_overrides\n  ` : '';
+  return `${recent}SELECT ${select}
   FROM events AS e${overridesJoin}${profileJoin}
   WHERE ${where}`;
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { knownNames } from '../../catalog/known-names.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { personResolution } from '../../identity/overrides-dictionary.ts';
 import { maskRows } from '../../masking/mask-row.ts';
 import { loadSensitiveFields } from '../../masking/sensitive-fields.ts';
 import { applySensitiveQueryPolicy } from '../../masking/sensitive-query-policy.ts';
@@ -45,7 +46,10 @@ export async function runAnalysis(
   const sensitive = await loadSensitiveFields(app.metadata.pool, body.appId);
   const query = applySensitiveQueryPolicy({ ...body, timeZone }, sensitive, app.keyring);
   const range = resolveTimeRange(query.from, query.to, timeZone);
-  const version = await dataVersion(app.clickhouse);
+  const [version, resolution] = await Promise.all([
+    dataVersion(app.clickhouse),
+    personResolution(app.clickhouse),
+  ]);
   const key = createHash('sha256')
     .update(JSON.stringify([model.name, query, request.orgScope, version]))
     .digest('base64url');
@@ -112,6 +116,7 @@ export async function runAnalysis(
       scope: request.orgScope,
       names,
       now: Date.now(),
+      personResolution: resolution,
       execute,
     });
     return model.run(ctx);

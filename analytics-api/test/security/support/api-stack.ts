@@ -30,7 +30,15 @@ export function testConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
   return {
     port: 0,
     host: '127.0.0.1',
-    clickhouse: { url: '', username: '', password: '', database: 'tally', maxExecutionTimeS: 60 },
+    // The overrides dictionary's keeper is off: tests reload it where they mean to.
+    clickhouse: {
+      url: '',
+      username: '',
+      password: '',
+      database: 'tally',
+      maxExecutionTimeS: 60,
+      overridesReloadS: 0,
+    },
     mysqlUrl: '',
     // The embedded test stack's collector encrypts with this key too (k1), so an API built on
     // that stack reads what the collector stored.

@@ -2,8 +2,8 @@
 // so 10^8 rows never cross the wire): N/20 customers in 110 banks with five branches each, six
 // visits a month per customer (an event falls within 20 minutes of one of its customer's six
 // visit starts, so a visit is ~3 events and sessions look like app use), 20% anonymous device
-// events (person DEVICE_BASE + customer), a realistic event mix with amounts and product, screen
-// and banner properties. Deterministic (cityHash64 of the row number), except the uuid, which is
+// events (person DEVICE_BASE + customer, no login id; the others carry login id 'C' + customer),
+// a realistic event mix with amounts and product, screen and banner properties. Deterministic (cityHash64 of the row number), except the uuid, which is
 // random like an SDK's. Built only from the benchmark's constants; never from caller input.
 import { BENCH_APP, DEVICE_BASE, SPAN_MS, START_MS } from './bench-data-constants.ts';
 
@@ -15,12 +15,14 @@ const EVENT_MIX = `multiIf(
   r < 89, 'loan_apply_submit', r < 95, 'banner_click', '$AppEnd')`;
 
 /** Columns the SELECT fills, in its order (the rest of `events` take their defaults). */
-export const EVENT_COLUMNS = `app_id, event, time, receive_time, uuid, person_id, bank_code, branch_code,
+export const EVENT_COLUMNS = `app_id, event, time, receive_time, uuid, person_id, login_id, bank_code, branch_code,
       channel, os, app_version, props, num_props`;
 
 /** Events number `offset` .. `offset + count - 1` of a data set with `customers` customers. */
 export function eventsSelectSql(offset: number, count: number, customers: number): string {
   return `SELECT '${BENCH_APP}', ev, t, t, generateUUIDv4(number), if(anon, ${DEVICE_BASE} + c, c),
+      -- A customer's events carry the login id, as the ingestion writes them; a device's do not.
+      if(anon, '', concat('C', toString(c))),
       concat('B', leftPad(toString(c % 110), 3, '0')) AS bank,
       concat(bank, '-0', toString(c % 5)),
       if(c % 3 = 0, 'web', 'app'), if(c % 2 = 0, 'Android', 'iOS'), '5.2.0',

@@ -4,36 +4,49 @@
 // the load is (queries recompute the newer rows' overrides, RECENT_OVERRIDES); a recent load only
 // keeps that recomputed set small. Never writes person_overrides.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
-import { OVERRIDES_DICTIONARY, OVERRIDES_DICTIONARY_LOADED } from './resolved-person-sql.ts';
+import {
+  OVERRIDES_DICTIONARY,
+  OVERRIDES_DICTIONARY_LOADED,
+  OVERRIDES_DICTIONARY_STATE,
+} from './resolved-person-sql.ts';
 
 /** How an analysis resolves events to persons; both give the same persons. */
 export type PersonResolution = 'dictionary' | 'join';
 
 const CHECK_TTL_MS = 2_000;
-const checked = new WeakMap<ClickHouseClient, { at: number; resolution: Promise<PersonResolution> }>();
+const checked = new WeakMap<
+  ClickHouseClient,
+  Map<string, { at: number; resolution: Promise<PersonResolution> }>
+>();
 
-async function readResolution(clickhouse: ClickHouseClient): Promise<PersonResolution> {
+async function readResolution(clickhouse: ClickHouseClient, appId: string): Promise<PersonResolution> {
   try {
     // Loads the dictionary if this server has not yet (the first query after a restart waits).
     const rows = await clickhouse.query({
-      query: `SELECT ${OVERRIDES_DICTIONARY_LOADED} AS loaded`,
+      query: OVERRIDES_DICTIONARY_STATE,
+      query_params: { app: appId },
       format: 'JSONEachRow',
     });
-    const loaded = Number((await rows.json<{ loaded: string | number }>())[0]?.loaded ?? 0);
-    return loaded > 0 ? 'dictionary' : 'join';
+    const usable = Number((await rows.json<{ usable: number | string }>())[0]?.usable ?? 0);
+    return usable === 1 ? 'dictionary' : 'join';
   } catch {
     // No dictionary (a cluster whose DDL predates it) or it failed to load: the join always works.
     return 'join';
   }
 }
 
-/** 'dictionary' when the dictionary exists and its load is usable; checked at most every 2 s. */
-export function personResolution(clickhouse: ClickHouseClient): Promise<PersonResolution> {
+/**
+ * 'dictionary' when the dictionary exists, its load is usable and no other app holds this app's
+ * tag; checked at most every 2 s per app.
+ */
+export function personResolution(clickhouse: ClickHouseClient, appId: string): Promise<PersonResolution> {
   const now = Date.now();
-  const known = checked.get(clickhouse);
+  let apps = checked.get(clickhouse);
+  if (!apps) checked.set(clickhouse, (apps = new Map()));
+  const known = apps.get(appId);
   if (known && now - known.at < CHECK_TTL_MS) return known.resolution;
-  const resolution = readResolution(clickhouse);
-  checked.set(clickhouse, { at: now, resolution });
+  const resolution = readResolution(clickhouse, appId);
+  apps.set(appId, { at: now, resolution });
   return resolution;
 }
 

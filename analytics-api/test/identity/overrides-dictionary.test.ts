@@ -67,7 +67,7 @@ async function loadAround(
   await writeOverrides(appId, before);
   await refreshOverridesDictionary(stack.api.clickhouse);
   await writeOverrides(appId, after);
-  return { appId, resolution: await personResolution(stack.api.clickhouse) };
+  return { appId, resolution: await personResolution(stack.api.clickhouse, appId) };
 }
 
 const usersOfView = (appId: string) => ({
@@ -125,7 +125,7 @@ describe('person resolution through the overrides dictionary', () => {
   it('gives the same persons once the written overrides are loaded too', async () => {
     const { appId } = await loadAround(data, loaded, written);
     expect(await refreshOverridesDictionary(stack.api.clickhouse)).toBe(true);
-    expect(await personResolution(stack.api.clickhouse)).toBe('dictionary');
+    expect(await personResolution(stack.api.clickhouse, appId)).toBe('dictionary');
     // Nothing newer than the load: the keeper leaves it alone.
     expect(await refreshOverridesDictionary(stack.api.clickhouse)).toBe(false);
     const listed = await stack.analyse<Persons>('events/persons', { ...usersOfView(appId), metric: 'A' });
@@ -161,9 +161,37 @@ describe('person resolution through the overrides dictionary', () => {
       overrides: [],
       profiles: [],
     });
-    expect(await personResolution(stack.api.clickhouse)).toBe('dictionary');
+    expect(await personResolution(stack.api.clickhouse, other)).toBe('dictionary');
     const listed = await stack.analyse<Persons>('events/persons', { ...usersOfView(other), metric: 'A' });
     expect(listed.persons.map((p) => p.personId)).toEqual(['101']);
+  });
+
+  it('joins for the apps whose 24-bit tag another app holds, and answers the same', async () => {
+    // cityHash64 of these two names share their top 24 bits (found by search): with overrides in
+    // both, the tag is marked shared and both apps join; an app without overrides whose tag an
+    // app with overrides holds joins too.
+    await stack.api.clickhouse.command({ query: 'TRUNCATE TABLE person_overrides' });
+    const twins = ['tagapp_425', 'tagapp_136999'];
+    const view = ev(201, 'view', '2026-03-02T03:00:00Z');
+    for (const [i, app] of twins.entries()) {
+      await stack.api.clickhouse.insert({
+        table: 'events',
+        format: 'JSONEachRow',
+        values: [{ app_id: app, event: 'view', time: view.time, receive_time: view.time, person_id: 201 }],
+      });
+      if (i === 0) await writeOverrides(app, [{ old: 201, next: 2, version: 1 }]);
+    }
+    await refreshOverridesDictionary(stack.api.clickhouse);
+    expect(await personResolution(stack.api.clickhouse, twins[0]!)).toBe('dictionary');
+    expect(await personResolution(stack.api.clickhouse, twins[1]!)).toBe('join');
+    await writeOverrides(twins[1]!, [{ old: 202, next: 3, version: 1 }]);
+    await refreshOverridesDictionary(stack.api.clickhouse);
+    expect(await personResolution(stack.api.clickhouse, twins[0]!)).toBe('join');
+    // Same answers on the join: app 0's device 201 is customer 2, app 1's stays itself.
+    for (const [i, app] of twins.entries()) {
+      const listed = await stack.analyse<Persons>('events/persons', { ...usersOfView(app), metric: 'A' });
+      expect(listed.persons.map((p) => p.personId)).toEqual([i === 0 ? '2' : '201']);
+    }
   });
 
   it('is reloaded by the keeper once overrides newer than its load exist', async () => {
@@ -192,7 +220,7 @@ describe('person resolution through the overrides dictionary', () => {
     const { appId } = await loadAround(data, loaded, written);
     await writeOverrides(`${appId}_other`, [{ old: 101, next: 9, version: 1 }]);
     await refreshOverridesDictionary(stack.api.clickhouse);
-    expect(await personResolution(stack.api.clickhouse)).toBe('join');
+    expect(await personResolution(stack.api.clickhouse, appId)).toBe('join');
     const listed = await stack.analyse<Persons>('events/persons', { ...usersOfView(appId), metric: 'A' });
     expect(listed.persons.map((p) => p.personId).sort()).toEqual(expected);
     expect(await tie(appId)).toEqual(['1']);

@@ -6,31 +6,37 @@
 -- devices with a row newer than the load (analytics-api/src/identity/overrides-dictionary.ts);
 -- `_block_number` (persisted per row, kept through merges) tells which rows those are.
 --
--- Key 0 (no person has id 0) is the load's record: 1 + the highest block number loaded, or 0 when
--- the dictionary cannot be used (an old person id in two apps: person ids are one MySQL
--- auto-increment sequence, so only hand-made data does that; or an override of person 0). Deleted
--- (unbound) overrides are left out by FINAL. Each entry carries its app's cityHash64 and a lookup
--- only takes an entry of the query's app, so even ids repeated across apps never cross banks.
+-- Keys and values (every number, one UInt64 each, so a lookup fetches one attribute):
+--   device person id -> customer person id | app tag << 40, the app tag being the top 24 bits of
+--     cityHash64(app_id): a lookup only takes an entry of the query's own app tag, so person ids
+--     repeated across apps (MySQL's one id sequence never does that; hand-made data does) never
+--     cross banks, at one shift per lookup (a second attribute cost 0.15 s at 10^8);
+--   2^63 | tag -> cityHash64 of the one app holding that tag, 1 when two apps share it (the API
+--     then joins for those apps);
+--   0 -> the load's record: 1 + the highest block number loaded, or 0 when the dictionary cannot
+--     be used (an old person id in two apps, a person 0, ids past 2^40 / 2^63).
+-- Deleted (unbound) overrides are left out by FINAL.
 ALTER TABLE person_overrides MODIFY SETTING enable_block_number_column = 1;
 
 CREATE DICTIONARY IF NOT EXISTS person_overrides_in_force
 (
-    old_person_id  UInt64,
-    new_person_id  UInt64,
-    app            UInt64
+    key    UInt64,
+    value  UInt64
 )
-PRIMARY KEY old_person_id
+PRIMARY KEY key
 SOURCE(CLICKHOUSE(QUERY '
-  SELECT if(grouping(id) = 1, 0, id) AS old_person_id,
-         if(grouping(id) = 1, if(max(apps) > 1 OR min(id) = 0, 0, max(block) + 1), any(person)) AS new_person_id,
-         if(grouping(id) = 1, 0, any(app_hash)) AS app
+  SELECT multiIf(grouping(id, tag) = 1, id, grouping(id, tag) = 2, bitOr(toUInt64(9223372036854775808), tag), 0) AS key,
+         multiIf(grouping(id, tag) = 1, bitOr(any(person), bitShiftLeft(any(tag), 40)),
+                 grouping(id, tag) = 2, if(uniqExact(app_hash) = 1, any(app_hash), 1),
+                 max(apps) > 1 OR min(id) = 0 OR max(id) >= 9223372036854775808 OR max(person) >= 1099511627776, 0,
+                 max(block) + 1) AS value
   FROM (
     SELECT old_person_id AS id, any(new_person_id) AS person, cityHash64(any(app_id)) AS app_hash,
-           count() AS apps, max(_block_number) AS block
+           bitShiftRight(app_hash, 40) AS tag, count() AS apps, max(_block_number) AS block
     FROM {{database}}.person_overrides FINAL
     GROUP BY old_person_id
   )
-  GROUP BY GROUPING SETS ((id), ())
-  HAVING grouping(id) = 1 OR max(apps) = 1'))
+  GROUP BY GROUPING SETS ((id), (tag), ())
+  HAVING grouping(id, tag) != 1 OR max(apps) = 1'))
 LAYOUT(HASHED())
 LIFETIME(0);

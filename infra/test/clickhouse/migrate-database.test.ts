@@ -40,8 +40,8 @@ describe('ClickHouse migrations in a database of the operator’s choosing', () 
     });
     await client.command({ query: 'SYSTEM RELOAD DICTIONARY person_overrides_in_force' });
     const rows = await client.query({
-      query: `SELECT dictGet('person_overrides_in_force', 'new_person_id', toUInt64(101)) AS person,
-                     dictGet('person_overrides_in_force', 'new_person_id', toUInt64(0)) > 0 AS usable`,
+      query: `SELECT bitAnd(dictGet('person_overrides_in_force', 'value', toUInt64(101)), 0xFFFFFFFFFF) AS person,
+                     dictGet('person_overrides_in_force', 'value', toUInt64(0)) > 0 AS usable`,
       format: 'JSONEachRow',
     });
     expect(await rows.json()).toEqual([{ person: 1, usable: 1 }]);

@@ -48,7 +48,7 @@ export async function runAnalysis(
   const range = resolveTimeRange(query.from, query.to, timeZone);
   const [version, resolution] = await Promise.all([
     dataVersion(app.clickhouse),
-    personResolution(app.clickhouse),
+    personResolution(app.clickhouse, query.appId),
   ]);
   const key = createHash('sha256')
     .update(JSON.stringify([model.name, query, request.orgScope, version]))

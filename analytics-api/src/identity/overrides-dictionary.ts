@@ -41,8 +41,8 @@ async function readResolution(clickhouse: ClickHouseClient, appId: string): Prom
  */
 export function personResolution(clickhouse: ClickHouseClient, appId: string): Promise<PersonResolution> {
   const now = Date.now();
-  let apps = checked.get(clickhouse);
-  if (!apps) checked.set(clickhouse, (apps = new Map()));
+  const apps = checked.get(clickhouse) ?? new Map();
+  checked.set(clickhouse, apps);
   const known = apps.get(appId);
   if (known && now - known.at < CHECK_TTL_MS) return known.resolution;
   const resolution = readResolution(clickhouse, appId);

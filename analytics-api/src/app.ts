@@ -98,9 +98,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(catalogPlugin, { prefix: '/v1/catalog' });
   await app.register(dashboardsPlugin, { prefix: '/v1/dashboards' });
   // Reloads the overrides dictionary as overrides arrive (identity/overrides-dictionary.ts).
-  const reloadS = config.clickhouse.overridesReloadS ?? 10;
-  if (reloadS > 0) {
-    const stopKeeper = keepOverridesDictionaryFresh(options.clickhouse, app.log, reloadS * 1000);
+  if (config.clickhouse.overridesReloadS > 0) {
+    const periodMs = config.clickhouse.overridesReloadS * 1000;
+    const stopKeeper = keepOverridesDictionaryFresh(options.clickhouse, app.log, periodMs);
     app.addHook('onClose', async () => stopKeeper());
   }
   return app;

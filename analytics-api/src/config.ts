@@ -60,8 +60,8 @@ export interface ApiConfig {
     readonly maxMemoryBytes?: number;
     /** CLICKHOUSE_CLUSTER; absent or '' on a single node. */
     readonly cluster?: string;
-    /** Overrides dictionary keeper's period (default 10 s); 0 turns the keeper off. */
-    readonly overridesReloadS?: number;
+    /** Overrides dictionary keeper's period (CLICKHOUSE_OVERRIDES_RELOAD_S); 0 turns the keeper off. */
+    readonly overridesReloadS: number;
   };
   readonly mysqlUrl: string;
   /** Newest first: keys[0] encrypts new values; every key decrypts. */

@@ -41,8 +41,11 @@ async function readResolution(clickhouse: ClickHouseClient, appId: string): Prom
  */
 export function personResolution(clickhouse: ClickHouseClient, appId: string): Promise<PersonResolution> {
   const now = Date.now();
-  const apps = checked.get(clickhouse) ?? new Map();
-  checked.set(clickhouse, apps);
+  let apps = checked.get(clickhouse);
+  if (apps === undefined) {
+    apps = new Map();
+    checked.set(clickhouse, apps);
+  }
   const known = apps.get(appId);
   if (known && now - known.at < CHECK_TTL_MS) return known.resolution;
   const resolution = readResolution(clickhouse, appId);
@@ -74,7 +77,7 @@ export interface KeeperLog {
 export function keepOverridesDictionaryFresh(
   clickhouse: ClickHouseClient,
   log: KeeperLog,
-  intervalMs = 10_000,
+  intervalMs: number,
 ): () => void {
   let running = false;
   // A reload re-reads every override; on a large table, check less often than every tick so

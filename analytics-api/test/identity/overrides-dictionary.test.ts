@@ -20,6 +20,7 @@ import { type RefStep, referenceFunnel } from '../models/reference/funnel.ts';
 import { arbDataset, arbFilters, arbGroupBy, RANGE } from '../models/support/arbitraries.ts';
 import { type Dataset, ev } from '../models/support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../models/support/engine-stack.ts';
+import { loadDataset } from '../models/support/load-dataset.ts';
 import type { Persons } from '../models/support/person-lists.ts';
 
 let stack: EngineStack;
@@ -37,7 +38,7 @@ interface OverrideRow {
   readonly deleted?: boolean;
 }
 
-async function writeOverrides(appId: string, rows: readonly OverrideRow[]): Promise<void> {
+async function insertOverrideRows(appId: string, rows: readonly OverrideRow[]): Promise<void> {
   if (rows.length === 0) return;
   await stack.api.clickhouse.insert({
     table: 'person_overrides',
@@ -64,9 +65,9 @@ async function loadAround(
 ): Promise<{ appId: string; resolution: PersonResolution }> {
   await stack.api.clickhouse.command({ query: 'TRUNCATE TABLE person_overrides' });
   const appId = await stack.load({ ...data, overrides: [] });
-  await writeOverrides(appId, before);
+  await insertOverrideRows(appId, before);
   await refreshOverridesDictionary(stack.api.clickhouse);
-  await writeOverrides(appId, after);
+  await insertOverrideRows(appId, after);
   return { appId, resolution: await personResolution(stack.api.clickhouse, appId) };
 }
 
@@ -172,19 +173,18 @@ describe('person resolution through the overrides dictionary', () => {
     // app with overrides holds joins too.
     await stack.api.clickhouse.command({ query: 'TRUNCATE TABLE person_overrides' });
     const twins = ['tagapp_425', 'tagapp_136999'];
-    const view = ev(201, 'view', '2026-03-02T03:00:00Z');
     for (const [i, app] of twins.entries()) {
-      await stack.api.clickhouse.insert({
-        table: 'events',
-        format: 'JSONEachRow',
-        values: [{ app_id: app, event: 'view', time: view.time, receive_time: view.time, person_id: 201 }],
-      });
-      if (i === 0) await writeOverrides(app, [{ old: 201, next: 2, version: 1 }]);
+      const events = [ev(201, 'view', '2026-03-02T03:00:00Z')];
+      await loadDataset(
+        stack.api.clickhouse,
+        { events, overrides: i === 0 ? [[201, 2]] : [], profiles: [] },
+        app,
+      );
     }
     await refreshOverridesDictionary(stack.api.clickhouse);
     expect(await personResolution(stack.api.clickhouse, twins[0]!)).toBe('dictionary');
     expect(await personResolution(stack.api.clickhouse, twins[1]!)).toBe('join');
-    await writeOverrides(twins[1]!, [{ old: 202, next: 3, version: 1 }]);
+    await insertOverrideRows(twins[1]!, [{ old: 202, next: 3, version: 1 }]);
     await refreshOverridesDictionary(stack.api.clickhouse);
     expect(await personResolution(stack.api.clickhouse, twins[0]!)).toBe('join');
     // Same answers on the join: app 0's device 201 is customer 2, app 1's stays itself.
@@ -218,7 +218,7 @@ describe('person resolution through the overrides dictionary', () => {
 
   it('falls back to the join, with the same answers, when one old person id is in two apps', async () => {
     const { appId } = await loadAround(data, loaded, written);
-    await writeOverrides(`${appId}_other`, [{ old: 101, next: 9, version: 1 }]);
+    await insertOverrideRows(`${appId}_other`, [{ old: 101, next: 9, version: 1 }]);
     await refreshOverridesDictionary(stack.api.clickhouse);
     expect(await personResolution(stack.api.clickhouse, appId)).toBe('join');
     const listed = await stack.analyse<Persons>('events/persons', { ...usersOfView(appId), metric: 'A' });

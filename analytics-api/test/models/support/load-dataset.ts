@@ -6,13 +6,12 @@ import type { Dataset } from './dataset.ts';
 
 let apps = 0;
 
-/** Loads the dataset under a new app id and returns it. */
+/** Loads the dataset under a new app id (or the one given, for tests that need its name) and returns it. */
 export async function loadDataset(
   clickhouse: ClickHouseClient,
   data: Dataset,
-  prefix = 'ds',
+  appId = `ds_${process.pid}_${++apps}`,
 ): Promise<string> {
-  const appId = `${prefix}_${process.pid}_${++apps}`;
   if (data.events.length) {
     await clickhouse.insert({
       table: 'events',

@@ -108,6 +108,7 @@ try {
       password: 'bench',
       database: 'tally',
       maxExecutionTimeS: 300,
+      overridesReloadS: 10,
     },
     mysqlUrl: mariadb.url,
     secretKeys: [{ id: 'bench', key: Buffer.alloc(32, 7) }],

@@ -6,15 +6,17 @@
 // falls back to the join with the same answers. The property runs compare event analysis and
 // funnels with the reference on random data (filters and groups on user properties too), each
 // with its overrides split around a load; the keeper test checks the reload.
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadApiConfig } from '../../src/config.ts';
 import {
   keepOverridesDictionaryFresh,
   type PersonResolution,
   personResolution,
   refreshOverridesDictionary,
 } from '../../src/identity/overrides-dictionary.ts';
-import { OVERRIDES_DICTIONARY_LOADED } from '../../src/identity/resolved-person-sql.ts';
+import { OVERRIDES_DICTIONARY, OVERRIDES_DICTIONARY_LOADED } from '../../src/identity/resolved-person-sql.ts';
 import { referenceEventAnalysis } from '../models/reference/event.ts';
 import { type RefStep, referenceFunnel } from '../models/reference/funnel.ts';
 import { arbDataset, arbFilters, arbGroupBy, RANGE } from '../models/support/arbitraries.ts';
@@ -66,9 +68,20 @@ async function loadAround(
   await stack.api.clickhouse.command({ query: 'TRUNCATE TABLE person_overrides' });
   const appId = await stack.load({ ...data, overrides: [] });
   await insertOverrideRows(appId, before);
-  await refreshOverridesDictionary(stack.api.clickhouse);
+  // Reloaded even with nothing before it (the keeper's check would skip an empty table): the
+  // load is the point between `before` and `after`.
+  await stack.api.clickhouse.command({ query: `SYSTEM RELOAD DICTIONARY ${OVERRIDES_DICTIONARY}` });
   await insertOverrideRows(appId, after);
   return { appId, resolution: await personResolution(stack.api.clickhouse, appId) };
+}
+
+/** Override rows the dictionary's load has not seen (0 right after a reload). */
+async function overridesNewerThanLoad(): Promise<number> {
+  const rows = await stack.api.clickhouse.query({
+    query: `SELECT count() AS n FROM person_overrides WHERE _block_number >= ${OVERRIDES_DICTIONARY_LOADED}`,
+    format: 'JSONEachRow',
+  });
+  return Number((await rows.json<{ n: string }>())[0]?.n);
 }
 
 const usersOfView = (appId: string) => ({
@@ -196,24 +209,59 @@ describe('person resolution through the overrides dictionary', () => {
 
   it('is reloaded by the keeper once overrides newer than its load exist', async () => {
     await loadAround(data, loaded, written);
-    const newer = async () => {
-      const rows = await stack.api.clickhouse.query({
-        query: `SELECT count() AS n FROM person_overrides WHERE _block_number >= ${OVERRIDES_DICTIONARY_LOADED}`,
-        format: 'JSONEachRow',
-      });
-      return Number((await rows.json<{ n: string }>())[0]?.n);
-    };
-    expect(await newer()).toBeGreaterThan(0);
+    expect(await overridesNewerThanLoad()).toBeGreaterThan(0);
     const warnings: object[] = [];
     const stop = keepOverridesDictionaryFresh(stack.api.clickhouse, { warn: (d) => warnings.push(d) }, 50);
     try {
       const deadline = Date.now() + 10_000;
-      while ((await newer()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((await overridesNewerThanLoad()) > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
     } finally {
       stop();
     }
-    expect(await newer()).toBe(0);
+    expect(await overridesNewerThanLoad()).toBe(0);
     expect(warnings).toEqual([]);
+  });
+
+  it('is kept by the API itself when CLICKHOUSE_OVERRIDES_RELOAD_S is set (tests run with it off)', async () => {
+    await loadAround(data, loaded, written);
+    expect(await overridesNewerThanLoad()).toBeGreaterThan(0);
+    const env = { TALLY_SECRET_KEY: randomBytes(32).toString('base64') };
+    expect(loadApiConfig(env).clickhouse.overridesReloadS).toBe(10);
+    expect(loadApiConfig({ ...env, CLICKHOUSE_OVERRIDES_RELOAD_S: '0' }).clickhouse.overridesReloadS).toBe(0);
+    expect(() => loadApiConfig({ ...env, CLICKHOUSE_OVERRIDES_RELOAD_S: '-1' })).toThrow(
+      /CLICKHOUSE_OVERRIDES_RELOAD_S/,
+    );
+    const config = stack.api.config;
+    const keeping = await stack.api.buildAnother({
+      clickhouse: { ...config.clickhouse, overridesReloadS: 1 },
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await overridesNewerThanLoad()) > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await keeping.close();
+    }
+    expect(await overridesNewerThanLoad()).toBe(0);
+  });
+
+  it('serves apps while no override exists yet, and refuses an override of person 0', async () => {
+    const { appId, resolution } = await loadAround(data, [], []);
+    expect(resolution).toBe('dictionary');
+    const listed = await stack.analyse<Persons>('events/persons', { ...usersOfView(appId), metric: 'A' });
+    expect(listed.persons.map((p) => p.personId).sort()).toEqual([
+      '1',
+      '101',
+      '102',
+      '103',
+      '104',
+      '105',
+      '2',
+      '3',
+    ]);
+    const zero = await loadAround(data, [{ old: 0, next: 1, version: 1 }], []);
+    expect(zero.resolution).toBe('join');
   });
 
   it('falls back to the join, with the same answers, when one old person id is in two apps', async () => {

@@ -29,7 +29,7 @@ SOURCE(CLICKHOUSE(QUERY '
   SELECT multiIf(grouping(id, tag) = 1, id, grouping(id, tag) = 2, bitOr(toUInt64(9223372036854775808), tag), 0) AS key,
          multiIf(grouping(id, tag) = 1, bitOr(any(person), bitShiftLeft(any(tag), 40)),
                  grouping(id, tag) = 2, if(uniqExact(app_hash) = 1, any(app_hash), 1),
-                 max(apps) > 1 OR min(id) = 0 OR max(id) >= 9223372036854775808 OR max(person) >= 1099511627776, 0,
+                 max(apps) > 1 OR countIf(id = 0) > 0 OR max(id) >= 9223372036854775808 OR max(person) >= 1099511627776, 0,
                  max(block) + 1) AS value
   FROM (
     SELECT old_person_id AS id, any(new_person_id) AS person, cityHash64(any(app_id)) AS app_hash,
@@ -38,6 +38,6 @@ SOURCE(CLICKHOUSE(QUERY '
     GROUP BY old_person_id
   )
   GROUP BY GROUPING SETS ((id), (tag), ())
-  HAVING grouping(id, tag) != 1 OR max(apps) = 1'))
+  HAVING grouping(id, tag) != 1 OR (max(apps) = 1 AND id != 0)'))
 LAYOUT(HASHED())
 LIFETIME(0);

@@ -5,8 +5,8 @@
 //    the group key.
 // 2. Per person, sort by (time, lowest step matched) so same-timestamp events count in order (then
 //    by group value and link value, so ties resolve the same way every time); every step-1 event
-//    inside the range starts an attempt (an array element each), walked step by step in
-//    walk-sql.ts (one vectorised arrayFirstIndex per attempt and step). Persons who cannot pass
+//    inside the range starts an attempt, walked in walk-sql.ts (from every position at once by
+//    reverse fills; with a link or exclusions, per attempt and step). Persons who cannot pass
 //    step 1 skip this walk.
 // 3. Drop attempts with an exclusion event between their steps; keep the person's best attempt
 //    (deepest, then earliest). Aggregate persons per step, group and entry period.
@@ -116,8 +116,8 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
     ? '1'
     : `arrayExists((x, l) -> ${isStep('x', 1)} AND ${isStart('l')} AND ${withinWindow('x', T('l'))},
                        ev, arrayFill(x -> ${isStart('x')}, arrayShiftRight(ev, 1)))`;
-  // Attempts as arrays, one element per step-1 start of a walked person (no ARRAY JOIN and no
-  // second GROUP BY per person: measured 1.4x faster, README); walk-sql.ts walks them.
+  // The walked persons' attempts stay in arrays (no ARRAY JOIN and no second GROUP BY per person:
+  // measured 1.4x faster, README); walk-sql.ts walks them.
   const linked = Boolean(query.linkProperty);
   const walked = walkSql({
     steps: n,
@@ -128,14 +128,16 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
     isStep,
     isAnyStep,
     isExcluded,
+    isStart,
     withinWindow,
+    windowMs: W,
     exclusions,
   });
   // A person not walked enters at their first start (ws is empty for them: index 1 reads 0).
-  const bestTimes = ['t0s[bi] + first_start * NOT walk', ...walked.stepTimes];
+  const bestTimes = [`${walked.startTime} + first_start * NOT walk`, ...walked.stepTimes];
   const firstStart = packed ? '0' : `arrayFirstIndex(x -> ${isStart('x')}, ev)`;
   const perPerson = `
-        SELECT person, login_id, first_start, ev, arrayEnumerate(ev) AS ix, ${walk} AS walk
+        SELECT person, login_id, first_start, ev, ${walk} AS walk
         FROM (
           SELECT person, ${LOGIN_ID_PER_PERSON},
             -- Entry of a person who is not walked: their first step-1 event in the range.
@@ -146,15 +148,11 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
           -- Persons without a step-1 event inside the range never enter.
           HAVING countIf(bitTest(m, 0) AND t < ${end}) > 0
         )`;
-  const attempts = `
-        SELECT *, arrayFilter((i, x) -> ${isStart('x')}, if(walk, ix, []), if(walk, ev, [])) AS ws,
-          arrayMap(s -> ${T('ev[s]')}, ws) AS t0s${linked ? `,\n          arrayMap(s -> ${LINK('ev[s]')}, ws) AS l0s` : ''}
-        FROM (${perPerson})`;
   const walkedSteps = walked.stages.reduce(
     (inner, columns) => `
         SELECT *, ${columns.join(',\n          ')}
         FROM (${inner})`,
-    attempts,
+    perPerson,
   );
   const persons = `
     SELECT person, login_id, level, times, gkey
@@ -163,7 +161,7 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
         ${walked.best} AS bi,
         ${walked.level} AS level,
         arraySlice([${bestTimes.join(', ')}], 1, level) AS times,
-        ${GKEY(`ev[ws[bi] + ${firstStart} * NOT walk]`)} AS gkey
+        ${GKEY(`ev[${walked.startIndex} + ${firstStart} * NOT walk]`)} AS gkey
       FROM (${walkedSteps})
     )${exclusions.length ? '\n    WHERE level > 0' : ''}`;
   const grouped = (query.groupBy?.length ?? 0) > 0;

@@ -4,7 +4,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../../security/support/sessions.ts';
 import { type RefFunnelQuery, referenceFunnel } from '../reference/funnel.ts';
-import { arbDenseDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
+import {
+  arbDatasetWith,
+  arbDenseDataset,
+  arbFilters,
+  arbGroupBy,
+  arbZone,
+  RANGE,
+} from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 import { ids, type Persons } from '../support/person-lists.ts';
@@ -280,11 +287,18 @@ describe('funnel: the customers behind a step', () => {
 
 describe('funnel equals the reference', () => {
   // Without group-by and link the SQL takes another plan (packed numeric events, persons who cannot
-  // pass step 1 not walked), so that plan gets runs of its own.
-  const equalsReference = (groupBys: typeof arbGroupBy, links: fc.Arbitrary<boolean>, numRuns: number) =>
+  // pass step 1 not walked), and without link and exclusions another walk (from every position by
+  // reverse fills), so those plans get runs of their own.
+  const equalsReference = (
+    groupBys: typeof arbGroupBy,
+    links: fc.Arbitrary<boolean>,
+    numRuns: number,
+    exclusions: fc.Arbitrary<boolean> = fc.boolean(),
+    datasets: fc.Arbitrary<Dataset> = arbDenseDataset,
+  ) =>
     fc.assert(
       fc.asyncProperty(
-        arbDenseDataset,
+        datasets,
         arbZone,
         arbFilters,
         groupBys,
@@ -293,7 +307,7 @@ describe('funnel equals the reference', () => {
           windowMinutes: fc.constantFrom(30, 60, 90, 1440),
           order: fc.constantFrom('loose' as const, 'strict' as const),
           link: links,
-          exclude: fc.boolean(),
+          exclude: exclusions,
           granularity: fc.constantFrom('day' as const, 'week' as const),
         }),
         fc.record({
@@ -351,5 +365,20 @@ describe('funnel equals the reference', () => {
   }, 300_000);
   it('on random data without group-by or link (the packed plan)', async () => {
     await equalsReference(fc.constant(undefined), fc.constant(false), 40);
+  }, 300_000);
+  // 30-80 events of 8 persons within one day: customers reaching step 3 and 4, several attempts
+  // each, and other step events between two steps (which strict order refuses) are common.
+  const oneDay = arbDatasetWith({
+    base: Date.parse('2026-03-03T00:00:00Z'),
+    spanMinutes: 24 * 60,
+    tickMinutes: 15,
+    minEvents: 30,
+    maxEvents: 80,
+  });
+  it('on busy customers without link or exclusions (the walk by reverse fills)', async () => {
+    await equalsReference(arbGroupBy, fc.constant(false), 40, fc.constant(false), oneDay);
+  }, 300_000);
+  it('on busy customers with links and exclusions (the walk per attempt)', async () => {
+    await equalsReference(arbGroupBy, fc.boolean(), 30, fc.boolean(), oneDay);
   }, 300_000);
 });

@@ -24,6 +24,9 @@ export interface ClockOptions {
   readonly spanMinutes?: number;
   /** Events fall on multiples of this many minutes (coarse = many ties and exact window edges). */
   readonly tickMinutes?: number;
+  /** How many events a data set holds (default up to 40, mostly few: fast-check's small size). */
+  readonly minEvents?: number;
+  readonly maxEvents?: number;
 }
 
 const arbEvent = ({ base = BASE, spanMinutes = SPAN_MINUTES, tickMinutes = 20 }: ClockOptions) =>
@@ -92,7 +95,10 @@ export function catalogSeed(): { events: RawEvent[]; profile: Profile } {
 export const arbDatasetWith = (clock: ClockOptions = {}): fc.Arbitrary<Dataset> =>
   fc
     .record({
-      events: fc.array(arbEvent(clock), { maxLength: 40 }),
+      events: fc.array(arbEvent(clock), {
+        minLength: clock.minEvents ?? 0,
+        maxLength: clock.maxEvents ?? 40,
+      }),
       // Each device is merged into a customer or stays anonymous.
       merges: fc.array(fc.option(fc.constantFrom(...CUSTOMERS), { nil: undefined }), {
         minLength: DEVICES.length,

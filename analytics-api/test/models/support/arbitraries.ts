@@ -98,6 +98,7 @@ export const arbDatasetWith = (clock: ClockOptions = {}): fc.Arbitrary<Dataset> 
       events: fc.array(arbEvent(clock), {
         minLength: clock.minEvents ?? 0,
         maxLength: clock.maxEvents ?? 40,
+        size: 'max',
       }),
       // Each device is merged into a customer or stays anonymous.
       merges: fc.array(fc.option(fc.constantFrom(...CUSTOMERS), { nil: undefined }), {

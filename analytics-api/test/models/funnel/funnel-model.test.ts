@@ -114,6 +114,23 @@ describe('funnel scenarios', () => {
     expect(users(r)).toEqual([1, 1]);
   });
 
+  it("walks a customer's first 1,000 step events only: a start after them does not enter", async () => {
+    // Customer 1 (a robot) clicks 1,000 times before viewing; customer 2 views within their first
+    // 1,000 events. The cap bounds memory per customer; starts past it are not attempts.
+    const clicks = (person: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ev(person, 'click', Date.parse('2026-03-02T01:00:00Z') + i * 1000));
+    const r = await funnel(
+      only([
+        ...clicks(1, 1000),
+        ev(1, 'view', '2026-03-02T12:00:00Z'),
+        ...clicks(2, 999),
+        ev(2, 'view', '2026-03-02T12:00:00Z'),
+      ]),
+      { steps: [{ event: 'view' }, { event: 'click' }] },
+    );
+    expect(users(r)).toEqual([1, 0]);
+  });
+
   it('loose order lets other step events happen in between; strict order does not', async () => {
     const data = only([
       ev(1, 'view', '2026-03-02T10:00:00Z'),

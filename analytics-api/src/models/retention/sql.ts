@@ -81,10 +81,13 @@ export function retentionSql(
   // Per entry: period 0 (a return after the entry's first initial event, same period) and the
   // distinct later periods returned in, as offsets 1..N; "on or after" turns the furthest offset
   // into 1..furthest. sumMap over offsets then counts entries per period in one aggregation.
-  const returnedIn = (offsets: string) =>
+  // `distinct`: the offsets are already distinct (one per return period).
+  const returnedIn = (offsets: string, distinct = false) =>
     query.window === 'on_or_after'
       ? `range(1, toUInt64(greatest(0, least(${n}, arrayMax(arrayPushBack(${offsets}, 0)))) + 1))`
-      : `arrayDistinct(arrayFilter(d -> d >= 1 AND d <= ${n}, ${offsets}))`;
+      : distinct
+        ? `arrayFilter(d -> d >= 1 AND d <= ${n}, ${offsets})`
+        : `arrayDistinct(arrayFilter(d -> d >= 1 AND d <= ${n}, ${offsets}))`;
   // Without group-by each event is one number, period << 44 | time in ms (times are within years
   // of now, < 2^44; periods are relative day / week / month numbers): a person's events collect
   // into a plain numeric array and the entry is a numeric min, ~1.6x faster than arrays of
@@ -93,32 +96,48 @@ export function retentionSql(
   function packedEntrySql(): string {
     const P = (x: string) => `toInt64(bitShiftRight(${x}, 44))`;
     const T = (x: string) => `toInt64(bitAnd(${x}, ${TIME_MASK}))`;
-    // First-time: the earliest initial event ever, if inside the range. Recurring: the earliest
-    // initial event of each period with one before the range end (reading starts at the range
-    // start), i.e. the first of each period in the sorted array.
-    const starts = firstTime
-      ? `if(${T('first')} >= ${start} AND ${T('first')} < ${end}, [first], [])`
-      : `arrayFilter((x, prev) -> ${P('x')} != ${P('prev')}, inits, arrayShiftRight(inits, 1))`;
-    // Recurring with the same initial and return event (e.g. app start -> app start): one array
-    // of those events serves both (10^7 bench case: 0.29 s -> 0.27 s).
-    const sameEvents = JSON.stringify(query.initial) === JSON.stringify(query.returning);
-    const collected = firstTime
-      ? 'minIf(pk, isInit) AS first, groupArrayIf(pk, isRet) AS rets'
-      : sameEvents
-        ? `arraySort(groupArrayIf(pk, isRet)) AS rets, arrayFilter(x -> ${T('x')} < ${end}, rets) AS inits`
-        : `arraySort(groupArrayIf(pk, isInit AND t < ${end})) AS inits, groupArrayIf(pk, isRet) AS rets`;
-    return `
-    SELECT person, ${keepLoginId}(${T('x')}, ${P('x')}, '') AS en,
-           arrayExists(r -> ${P('r')} = ${P('x')} AND r > x, rets) AS r0,
-           arrayMap(d -> toUInt64(d), ${returnedIn(`arrayMap(r -> ${P('r')} - ${P('x')}, rets)`)}) AS back
+    if (firstTime) {
+      // One entry per customer at most: the earliest initial event ever, if inside the range.
+      return `
+    SELECT person, ${keepLoginId}(${T('first')}, ${P('first')}, '') AS en,
+           arrayExists(r -> ${P('r')} = ${P('first')} AND r > first, rets) AS r0,
+           arrayMap(d -> toUInt64(d), ${returnedIn(`arrayMap(r -> ${P('r')} - ${P('first')}, rets)`)}) AS back
     FROM (
-      SELECT person, ${loginId}
-             ${collected}
+      SELECT person, ${loginId}minIf(pk, isInit) AS first, groupArrayIf(pk, isRet) AS rets
       FROM (${source})
       GROUP BY person
-      ${firstTime ? 'HAVING countIf(isInit) > 0' : ''}
+      HAVING countIf(isInit) > 0
     )
-    ARRAY JOIN ${starts} AS x`;
+    WHERE ${T('first')} >= ${start} AND ${T('first')} < ${end}`;
+    }
+    // Recurring: an entry per period with an initial event before the range end (reading starts
+    // at the range start), at its earliest. Each entry looks at the customer's return periods
+    // (the last return of each, sorted), not at every return: after the ARRAY JOIN each entry
+    // carries those few numbers instead of all the events (10^7 bench 317 -> 296 ms, 10^8
+    // 2.91 -> 2.74 s, same results). With the same initial and return event (e.g. app start ->
+    // app start) one sorted array serves both (0.29 s -> 0.27 s).
+    const sameEvents = JSON.stringify(query.initial) === JSON.stringify(query.returning);
+    const collected = sameEvents
+      ? `arraySort(groupArrayIf(pk, isRet)) AS rets, arrayFilter(x -> ${T('x')} < ${end}, rets) AS inits`
+      : `arraySort(groupArrayIf(pk, isInit AND t < ${end})) AS inits, arraySort(groupArrayIf(pk, isRet)) AS rets`;
+    return `
+    SELECT person, ${keepLoginId}(${T('x')}, ${P('x')}, '') AS en,
+           -- Period 0: the period's last return comes after the entry.
+           lasts[indexOf(ps, ${P('x')})] > x AS r0,
+           arrayMap(d -> toUInt64(d), ${returnedIn(`arrayMap(p -> p - ${P('x')}, ps)`, true)}) AS back
+    FROM (
+      SELECT person, ${keepLoginId}
+             arrayFilter((x, prev) -> ${P('x')} != ${P('prev')}, inits, arrayShiftRight(inits, 1)) AS starts,
+             arrayFilter((r, next) -> ${P('r')} != ${P('next')}, rets, arrayShiftLeft(rets, 1)) AS lasts,
+             arrayMap(r -> ${P('r')}, lasts) AS ps
+      FROM (
+        SELECT person, ${loginId}
+               ${collected}
+        FROM (${source})
+        GROUP BY person
+      )
+    )
+    ARRAY JOIN starts AS x`;
   }
   function tupleEntrySql(): string {
     const inRange = (x: string) => `${x}.1 >= ${start} AND ${x}.1 < ${end}`;

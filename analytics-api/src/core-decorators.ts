@@ -25,6 +25,12 @@ declare module 'fastify' {
     principal: Principal;
     /** Rows this request may see; every ClickHouse/MySQL query of a route must apply it. */
     orgScope: OrgScope;
+    /**
+     * The client's address as the request arrived: `ip` reads the socket, whose address is gone
+     * once the client hangs up (a browser leaving the page mid-analysis), and the run must still
+     * be audited with it.
+     */
+    clientIp: string;
     /** Appends an audit entry as the current principal from the client's address. */
     audit(action: string, details: Record<string, unknown>): Promise<void>;
   }

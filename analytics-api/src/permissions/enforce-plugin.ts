@@ -56,13 +56,14 @@ export const enforcePermissions = fp(
     app.decorate('routeCatalogue', catalogue);
     app.decorateRequest('principal', null as unknown as Principal);
     app.decorateRequest('orgScope', null as unknown as OrgScope);
+    app.decorateRequest('clientIp', '');
     app.decorateRequest(
       'audit',
       async function (this: FastifyRequest, action: string, details: Record<string, unknown>) {
         const p = this.principal ?? ANONYMOUS;
         await writeAudit(this.server.metadata.pool, {
           actor: { kind: p.kind, id: p.id, name: p.name, orgPath: p.orgPath },
-          ip: this.ip,
+          ip: this.clientIp || (this.ip ?? ''),
           action,
           details,
         });
@@ -88,6 +89,7 @@ export const enforcePermissions = fp(
     };
 
     app.addHook('onRequest', async (request) => {
+      request.clientIp = request.ip ?? '';
       const permission = request.routeOptions.config.permission;
       request.principal = ANONYMOUS;
       request.orgScope = NOTHING;

@@ -4,11 +4,13 @@
 // leave an entry saying who, from which address, and what; and no entry holds the customer's
 // phone number in clear.
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
-import { seedDemoOrgAndStaff } from '../../src/staff/seed-demo.ts';
+import { DEMO_PASSWORD, seedDemoOrgAndStaff } from '../../src/staff/seed-demo.ts';
 import { testConfig } from './support/api-stack.ts';
 import { type Caller, loginAs } from './support/sessions.ts';
 
@@ -136,6 +138,53 @@ describe('audit coverage', () => {
       expect(run.details.query).toMatchObject({ appId: stack.appId, steps: query.steps });
       expect(typeof run.details.rows).toBe('number');
     }
+  });
+
+  it('records an analysis whose caller hung up before the answer, with their address', async () => {
+    // A real socket: a browser that leaves the page closes it mid-analysis, and the address must
+    // not depend on the socket still being open when the run is audited.
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = api.server.address() as AddressInfo;
+    const login = await fetch(`http://127.0.0.1:${port}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'b001.analyst', password: DEMO_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const body = JSON.stringify({
+      appId: stack.appId,
+      from: today,
+      to: today,
+      timeZone: 'UTC',
+      steps: [{ event: '$AppStart' }, { event: 'transfer' }],
+      windowMinutes: 77,
+    });
+    await new Promise<void>((sent) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/analysis/funnel',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      });
+      req.on('error', () => undefined);
+      // Hang up as soon as the request is out, long before the engine answers.
+      req.end(body, () => {
+        req.destroy();
+        sent();
+      });
+    });
+    const audited = async () =>
+      (await entries('analysis.run')).find(
+        (e) => (e.details.query as { windowMinutes?: number } | undefined)?.windowMinutes === 77,
+      );
+    for (let i = 0; i < 100 && !(await audited()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await audited()).toMatchObject({ actor_name: 'b001.analyst', ip: '127.0.0.1' });
   });
 
   it('records user, permission and token changes', async () => {

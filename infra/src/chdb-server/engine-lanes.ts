@@ -60,22 +60,13 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
       await session.queryAsync(`USE ${request.database}`);
       lane.database = request.database;
     }
-    for (const [name] of lane.settings) {
-      if (!request.settings.has(name)) {
-        await session.queryAsync(`SET ${name} = DEFAULT`);
-        lane.settings.delete(name);
-      }
-    }
-    for (const [name, value] of request.settings) {
+    for (const [name] of request.settings) {
       if (!isIdentifier(name))
         throw new ServerError(
           115,
           'UNKNOWN_SETTING',
           `Setting ${name} is neither a builtin setting nor started with the prefix 'custom_'`,
         );
-      if (lane.settings.get(name) === value) continue;
-      await session.queryAsync(`SET ${name} = ${settingLiteral(value)}`);
-      lane.settings.set(name, value);
     }
     // Parameters are set for every request; a placeholder the request did not supply must fail
     // as on a real server instead of silently taking a value an earlier request left behind.
@@ -84,10 +75,34 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
         throw new ServerError(456, 'UNKNOWN_QUERY_PARAMETER', `Substitution \`${name}\` is not set`);
       }
     }
-    for (const [name, value] of request.params) {
+    for (const [name] of request.params) {
       if (!isIdentifier(name))
         throw new ServerError(457, 'BAD_QUERY_PARAMETER', `Bad query parameter name ${name}`);
-      await session.queryAsync(`SET param_${name} = ${stringLiteral(value)}`);
+    }
+    const resets = [...lane.settings.keys()].filter((name) => !request.settings.has(name));
+    const changes = [...request.settings].filter(([name, value]) => lane.settings.get(name) !== value);
+    const assignments = [
+      ...resets.map((name) => `${name} = DEFAULT`),
+      ...changes.map(([name, value]) => `${name} = ${settingLiteral(value)}`),
+      ...[...request.params].map(([name, value]) => `param_${name} = ${stringLiteral(value)}`),
+    ];
+    // One SET for all of them: each statement costs the engine ~0.35 ms, and an analysis carries
+    // a dozen parameters. Should it fail (a bad setting value), one statement per assignment says
+    // which, and the lane's record stays exact.
+    if (assignments.length > 0) {
+      try {
+        await session.queryAsync(`SET ${assignments.join(', ')}`);
+      } catch {
+        for (const assignment of assignments) {
+          const name = assignment.slice(0, assignment.indexOf(' = '));
+          await session.queryAsync(`SET ${assignment}`);
+          if (resets.includes(name)) lane.settings.delete(name);
+          const changed = changes.find(([n]) => n === name);
+          if (changed) lane.settings.set(name, changed[1]);
+        }
+      }
+      for (const name of resets) lane.settings.delete(name);
+      for (const [name, value] of changes) lane.settings.set(name, value);
     }
     const result = await session.queryAsync(request.sql, { format: request.format });
     return {

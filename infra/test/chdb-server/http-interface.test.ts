@@ -91,6 +91,22 @@ describe('chdb server: ClickHouse HTTP interface', () => {
     expect(await rows("SELECT getSetting('max_execution_time') AS v")).toEqual([{ v: 0 }]);
   });
 
+  it('refuses a bad setting value and leaks none of its other settings or parameters', async () => {
+    // Settings and parameters reach the engine as one SET; when that fails, one at a time.
+    const bad = client.query({
+      query: 'SELECT {p:String} AS v',
+      query_params: { p: 'x' },
+      format: 'JSONEachRow',
+      clickhouse_settings: { max_execution_time: 9, max_threads: 'many' as unknown as number },
+    });
+    await expect(bad).rejects.toBeInstanceOf(ClickHouseError);
+    // Every engine session (requests go to the shortest queue) answers with the defaults.
+    for (let i = 0; i < 4; i++) {
+      expect(await rows("SELECT getSetting('max_execution_time') AS v")).toEqual([{ v: 0 }]);
+    }
+    await expect(rows('SELECT {p:String} AS v')).rejects.toMatchObject({ code: '456' });
+  });
+
   it('refuses a wrong password', async () => {
     const intruder = connectClickHouse({
       url: server.url,

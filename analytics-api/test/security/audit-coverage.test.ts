@@ -4,8 +4,9 @@
 // leave an entry saying who, from which address, and what; and no entry holds the customer's
 // phone number in clear.
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { type EmbeddedStack, startEmbeddedStack } from '@tally/testbed/stack';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,21 +165,29 @@ describe('audit coverage', () => {
       steps: [{ event: '$AppStart' }, { event: 'transfer' }],
       windowMinutes: 77,
     });
-    await new Promise<void>((sent) => {
-      const req = request({
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/v1/analysis/funnel',
-        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      });
-      req.on('error', () => undefined);
-      // Hang up as soon as the request is out, long before the engine answers.
-      req.end(body, () => {
-        req.destroy();
-        sent();
-      });
+    // The client hangs up once the server has read the request (before that, a hang-up may drop
+    // the request itself), long before the engine answers.
+    const bodyRead = new Promise<void>((read) => {
+      api.server.once('request', (req: IncomingMessage) => req.once('end', () => read()));
     });
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.resume();
+    await once(socket, 'connect');
+    socket.write(
+      [
+        'POST /v1/analysis/funnel HTTP/1.1',
+        'Host: 127.0.0.1',
+        'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        `Cookie: ${cookie}`,
+        `X-CSRF-Token: ${csrfToken}`,
+        '',
+        body,
+      ].join('\r\n'),
+    );
+    await bodyRead;
+    socket.destroy();
     const audited = async () =>
       (await entries('analysis.run')).find(
         (e) => (e.details.query as { windowMinutes?: number } | undefined)?.windowMinutes === 77,

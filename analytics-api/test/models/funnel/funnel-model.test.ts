@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../../security/support/sessions.ts';
 import { type RefFunnelQuery, referenceFunnel } from '../reference/funnel.ts';
 import {
-  arbDatasetWith,
+  arbBusyDayDataset,
   arbDenseDataset,
   arbFilters,
   arbGroupBy,
@@ -383,19 +383,10 @@ describe('funnel equals the reference', () => {
   it('on random data without group-by or link (the packed plan)', async () => {
     await equalsReference(fc.constant(undefined), fc.constant(false), 40);
   }, 300_000);
-  // 30-80 events of 8 persons within one day: customers reaching step 3 and 4, several attempts
-  // each, and other step events between two steps (which strict order refuses) are common.
-  const oneDay = arbDatasetWith({
-    base: Date.parse('2026-03-03T00:00:00Z'),
-    spanMinutes: 24 * 60,
-    tickMinutes: 15,
-    minEvents: 30,
-    maxEvents: 80,
-  });
   it('on busy customers without link or exclusions (the walk by reverse fills)', async () => {
-    await equalsReference(arbGroupBy, fc.constant(false), 40, fc.constant(false), oneDay);
+    await equalsReference(arbGroupBy, fc.constant(false), 40, fc.constant(false), arbBusyDayDataset);
   }, 300_000);
   it('on busy customers with links and exclusions (the walk per attempt)', async () => {
-    await equalsReference(arbGroupBy, fc.boolean(), 30, fc.boolean(), oneDay);
+    await equalsReference(arbGroupBy, fc.boolean(), 30, fc.boolean(), arbBusyDayDataset);
   }, 300_000);
 });

@@ -24,7 +24,7 @@ export interface ClockOptions {
   readonly spanMinutes?: number;
   /** Events fall on multiples of this many minutes (coarse = many ties and exact window edges). */
   readonly tickMinutes?: number;
-  /** How many events a data set holds (default up to 40, mostly few: fast-check's small size). */
+  /** How many events a data set holds (default 0-40, drawn across the whole range). */
   readonly minEvents?: number;
   readonly maxEvents?: number;
 }
@@ -133,6 +133,19 @@ export const arbDatasetWith = (clock: ClockOptions = {}): fc.Arbitrary<Dataset> 
     );
 
 export const arbDataset = arbDatasetWith();
+
+/**
+ * Busy customers: 30-80 events of 8 persons within one day on a 15-minute clock, so several
+ * attempts per customer, steps 3 and 4, other events between two steps and gaps of exactly a
+ * timeout or window are common (the spread-out data sets rarely hold them).
+ */
+export const arbBusyDayDataset = arbDatasetWith({
+  base: Date.parse('2026-03-03T00:00:00Z'),
+  spanMinutes: 24 * 60,
+  tickMinutes: 15,
+  minEvents: 30,
+  maxEvents: 80,
+});
 
 /** Events packed into the range's days on a 30-minute clock: window edges and ties are common. */
 export const arbDenseDataset = arbDatasetWith({

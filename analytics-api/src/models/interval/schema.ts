@@ -10,8 +10,9 @@ import {
 } from '../common/query-schema.ts';
 
 /**
- * The most start events and the most end events of one customer (and link value) the engine reads
- * (see sql.ts); past it, which ones are kept is unspecified (the first ones read).
+ * The most start events and the most end events of one customer (and link value) the engine pairs
+ * (see sql.ts); past it, which ones are kept is unspecified (the first ones read). Every start
+ * still counts in `starts`; the ones not kept have no interval.
  */
 export const MAX_EVENTS_PER_PERSON = 10_000;
 /** Default histogram lower bounds (seconds): 0, 1 min, 5 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h, 1-3 days, 1 week, 2 weeks, 30 days. */

@@ -124,16 +124,17 @@ export function referenceInterval(
   }
   const starts: Start[] = [];
   for (const acc of byKey.values()) {
-    const kept = acc.starts
+    // Every start counts; only the first CAP starts and CAP ends of a key are paired (the engine
+    // keeps the first ones it reads, unspecified past the cap: the data sets stay under it).
+    const sorted = acc.starts
       .map((e) => ({ t: e.time, key: keyOf(ref.groupOf(e, q.groupBy)) }))
-      .sort((a, b) => a.t - b.t || bytes(a.key, b.key))
-      .slice(0, CAP);
+      .sort((a, b) => a.t - b.t || bytes(a.key, b.key));
     const ends = [...acc.ends].sort((a, b) => a - b).slice(0, CAP);
-    for (const s of kept) {
-      const next = ends.find((t) => t > s.t);
+    sorted.forEach((s, i) => {
+      const next = i < CAP ? ends.find((t) => t > s.t) : undefined;
       const d = next === undefined || (maxMs !== null && next - s.t > maxMs) ? null : next - s.t;
       starts.push({ t: s.t, key: s.key, period: periodOf(s.t, g, zone), d });
-    }
+    });
   }
   const periods = periodsBetween(start, end, g, zone);
   const bounds = (q.histogramSeconds ?? LADDER).map((s) => Math.round(s * 1000));

@@ -1,6 +1,11 @@
 // SQL for "every customer's profile as of now", for analyses that filter or group by user
-// properties. Reads `profiles` with argMax(..., version) per person instead of FINAL: the latest
-// fold wins without waiting for background merges, and the query stays a plain GROUP BY. Rows are
+// properties. Reads `profiles` with FINAL: the ReplacingMergeTree(version, is_deleted) keeps the
+// latest version of each person at read time (parts not merged yet are merged in the read, so the
+// latest fold wins without waiting for background merges) and drops a person whose latest version
+// is a deletion. Not argMax(..., version) per person: that GROUP BY holds every profile's values
+// in a hash table (10^8 bench, 5 M profiles, two properties: 2.0 s and over 1 GB, against 0.26 s
+// and under 100 MB read with FINAL, which streams the parts in key order). In the cluster the
+// table is fully replicated, so FINAL on one node sees every version of a person. Rows are
 // keyed by the resolved person (a device attributed to a customer has only a hidden row), so join
 // it on the resolved person expression of resolved-person-sql.ts:
 //
@@ -26,17 +31,15 @@ export const PROFILE_COLUMNS = [
 
 /**
  * A subquery yielding one row per live profile of app {app:String}: person_id and, per entry,
- * the latest version's value of an expression over one profile row, as its alias.
+ * an expression over the profile's latest version, as its alias.
  */
 export function currentProfilesSql(
   columns: ReadonlyArray<readonly [alias: string, expression: string]>,
 ): string {
   return `
-  SELECT person_id${columns.map(([alias, expression]) => `,\n         argMax(${expression}, version) AS ${alias}`).join('')}
-  FROM profiles
-  WHERE app_id = {app:String}
-  GROUP BY person_id
-  HAVING argMax(is_deleted, version) = 0`;
+  SELECT person_id${columns.map(([alias, expression]) => `,\n         ${expression} AS ${alias}`).join('')}
+  FROM profiles FINAL
+  WHERE app_id = {app:String}`;
 }
 
 /** Every column of every live profile of app {app:String}. */

@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import { ApiError } from '../../errors/catalogue.ts';
+import { currentProfilesSql } from '../../identity/current-profiles-sql.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import { GROUP_SEPARATOR } from './group-by-sql.ts';
 import {
@@ -103,11 +104,9 @@ export async function personPage(
       'Array(UInt64)',
     );
     const found = await ctx.rows<{ personId: string; loginId: string }>(`
-      SELECT toString(person_id) AS personId, argMax(login_id, version) AS loginId
-      FROM profiles
-      WHERE app_id = {app:String} AND person_id IN ${ids}
-      GROUP BY person_id
-      HAVING argMax(is_deleted, version) = 0`);
+      SELECT toString(person_id) AS personId, login_id AS loginId
+      FROM (${currentProfilesSql([['login_id', 'login_id']])})
+      WHERE person_id IN ${ids}`);
     for (const f of found) if (f.loginId) profiled.set(f.personId, f.loginId);
   }
   return {

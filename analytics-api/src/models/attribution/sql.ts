@@ -5,6 +5,8 @@
 // touchpoints with array functions and spreads one conversion of credit over them under every
 // model at once; the rows then sum per touchpoint key. '' is the key of unattributed conversions.
 // With group-by, the rows sum per (conversion group, touchpoint key) and groups-sql.ts keeps the top N.
+// Without link property, key event or group-by, touchpoints are single numbers (time | key rank,
+// packed-touches-sql.ts) and ranks become keys on the output rows.
 // Per person at most MAX_CONVERSIONS conversions and MAX_TOUCHES touchpoints / key events are kept. Values and names are bound parameters.
 import { DateTime } from 'luxon';
 import { ApiError } from '../../errors/catalogue.ts';
@@ -14,6 +16,7 @@ import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql } from '../common/group-by-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { topGroupsSql } from './groups-sql.ts';
+import { packedTouches } from './packed-touches-sql.ts';
 import type { AttributionQuery } from './schema.ts';
 
 export const TOUCH_SEPARATOR = '\u001f';
@@ -89,12 +92,19 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
   }
   const lookbackMs = (q.lookbackDays ?? 7) * DAY_MS;
   const grouped = (q.groupBy?.length ?? 0) > 0;
+  const tkey = `multiIf(${keyArms.join(', ')}, '')`;
+  // Without link, key event or group-by a touchpoint is a time and a key: one number.
+  const packed =
+    grouped || keyName || q.linkProperty
+      ? null
+      : packedTouches(ctx, tkey, touchNames, ctx.range.startMs - lookbackMs);
   const events = eventSourceSql(ctx, {
     events: [target, ...touchNames, ...(keyName ? [keyName] : [])],
     startMs: ctx.range.startMs - lookbackMs,
     columns: {
       conv: `(${convCond})`,
-      tkey: `multiIf(${keyArms.join(', ')}, '')`,
+      tkey,
+      ...(packed ? { pk: packed.packed } : {}),
       isKey: `(${keyCond})`,
       link,
       v: `toFloat64(${value})`,
@@ -114,7 +124,11 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
   // "Some key event between x and c" is "x no later than c's last (linked) key event", computed
   // once per conversion: a lambda over touchpoints must not capture the keys array (ClickHouse
   // would copy it per touchpoint).
-  let valid = `x.1 >= c.1 - ${lookback} AND x.1 <= c.1`;
+  // A touchpoint x's time and key, and a conversion c's value, in either shape.
+  const xTime = packed ? packed.time('x') : 'x.1';
+  const xKey = packed ? packed.rank('x') : 'x.2';
+  const cValue = packed ? 'c.2' : 'c.3';
+  let valid = `${xTime} >= c.1 - ${lookback} AND ${xTime} <= c.1`;
   let lastKey = 'toInt64(-1)';
   if (keyName) {
     const linked = q.linkProperty ? " AND c.2 != '' AND k.2 = c.2" : '';
@@ -125,28 +139,29 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
   }
   // Grouped: each conversion carries its group key as a 4th tuple element (also a final tie-break
   // of the sort, so which conversions a capped person keeps stays defined up to equal tuples).
-  const convTuple = grouped ? '(t, link, v, gkey)' : '(t, link, v)';
-  const perTouch = `
-    SELECT ${grouped ? 'gkey, ' : ''}tkey, count() AS rows, countIf(i = 1) AS heads, sumIf(v, i = 1) AS head_value,
+  const convTuple = grouped ? '(t, link, v, gkey)' : packed ? '(t, v)' : '(t, link, v)';
+  const touches = packed ? 'pk' : '(t, tkey, link)';
+  const perTouch = `${packed ? packed.dictionary : ''}
+    SELECT ${grouped ? 'gkey, ' : ''}${packed ? "if(tr = 0, '', touchKeys[tr]) AS tkey" : 'tkey'}, count() AS rows, countIf(i = 1) AS heads, sumIf(v, i = 1) AS head_value,
            sum(v) AS all_value, countIf(fresh) AS touched,
            sum(w.1) AS c_first, sum(w.2) AS c_last, sum(w.3) AS c_linear, sum(w.4) AS c_position,
            sum(w.5) AS c_decay,
            sum(w.1 * v) AS v_first, sum(w.2 * v) AS v_last, sum(w.3 * v) AS v_linear,
            sum(w.4 * v) AS v_position, sum(w.5 * v) AS v_decay
     FROM (
-      SELECT c.3 AS v, ${grouped ? 'c.4 AS gkey, ' : ''}length(valid) AS n,
-             arraySum(x -> pow(2, (x.1 - c.1) / ${halfLife}), valid) AS decay_sum,
-             if(n = 0, [('', 1, 0, (0., 0., 0., 0., 0.))],
-                arrayMap((x, i, u) -> (x.2, i, u = 1,
+      SELECT ${cValue} AS v, ${grouped ? 'c.4 AS gkey, ' : ''}length(valid) AS n,
+             arraySum(x -> pow(2, (${xTime} - c.1) / ${halfLife}), valid) AS decay_sum,
+             if(n = 0, [(${packed ? 'toUInt32(0)' : "''"}, 1, 0, (0., 0., 0., 0., 0.))],
+                arrayMap((x, i, u) -> (${xKey}, i, u = 1,
                   (toFloat64(i = 1), toFloat64(i = n), 1 / n,
                    multiIf(n = 1, 1., n = 2, 0.5, i = 1 OR i = n, 0.4, 0.2 / (n - 2)),
-                   pow(2, (x.1 - c.1) / ${halfLife}) / decay_sum)),
-                  valid, arrayEnumerate(valid), arrayEnumerateUniq(arrayMap(x -> x.2, valid)))) AS credits
+                   pow(2, (${xTime} - c.1) / ${halfLife}) / decay_sum)),
+                  valid, arrayEnumerate(valid), arrayEnumerateUniq(arrayMap(x -> ${xKey}, valid)))) AS credits
       FROM (
         SELECT person,
                arraySort(groupArrayIf(${MAX_CONVERSIONS})(${convTuple}, conv)) AS convs,
-               arraySort(groupArrayIf(${MAX_TOUCHES})((t, tkey, link), tkey != '')) AS touches,
-               groupArrayIf(${MAX_TOUCHES})((t, link), isKey) AS keys
+               arraySort(groupArrayIf(${MAX_TOUCHES})(${touches}, tkey != '')) AS touches
+               ${keyName ? `, groupArrayIf(${MAX_TOUCHES})((t, link), isKey) AS keys` : ''}
         FROM (${source})
         GROUP BY person
         HAVING countIf(conv) > 0
@@ -155,7 +170,7 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
       ARRAY JOIN [${lastKey}] AS last_key
       ARRAY JOIN [arrayFilter(x -> ${valid}, touches)] AS valid
     )
-    ARRAY JOIN credits.1 AS tkey, credits.2 AS i, credits.3 AS fresh, credits.4 AS w
-    GROUP BY ${grouped ? 'gkey, ' : ''}tkey`;
+    ARRAY JOIN credits.1 AS ${packed ? 'tr' : 'tkey'}, credits.2 AS i, credits.3 AS fresh, credits.4 AS w
+    GROUP BY ${grouped ? 'gkey, ' : ''}${packed ? 'tr' : 'tkey'}`;
   return grouped ? topGroupsSql(ctx, perTouch) : perTouch;
 }

@@ -97,7 +97,12 @@ export function attributionSql(ctx: AnalysisContext<AttributionQuery>): string {
   const packed =
     grouped || keyName || q.linkProperty
       ? null
-      : packedTouches(ctx, tkey, touchNames, ctx.range.startMs - lookbackMs);
+      : packedTouches(ctx, {
+          tkey,
+          splitEvents: touchNames.filter((_, i) => q.touchpoints[i]!.splitBy),
+          fixedKeys: q.touchpoints.flatMap((tp, i) => (tp.splitBy ? [] : [`${i}${TOUCH_SEPARATOR}`])),
+          startMs: ctx.range.startMs - lookbackMs,
+        });
   const events = eventSourceSql(ctx, {
     events: [target, ...touchNames, ...(keyName ? [keyName] : [])],
     startMs: ctx.range.startMs - lookbackMs,

@@ -7,7 +7,7 @@ import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
-import { periodSql } from '../common/period-sql.ts';
+import { periodKeySql, periodLabelSql, periodSql } from '../common/period-sql.ts';
 import { personBitmapStateSql } from '../common/person-bitmap-sql.ts';
 import { LOGIN_ID_PER_PERSON, LOGIN_ID_SOURCE } from '../common/person-list.ts';
 import { propertySql } from '../common/property-sql.ts';
@@ -97,7 +97,7 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
     events: names.includes(ANY_EVENT) ? 'any' : names,
     resolvePerson: countsPersons,
     columns: {
-      period: periodSql(ctx, 'e.time'),
+      pk: periodKeySql(ctx, 'e.time'),
       gkey: groupKeySql(ctx),
       ...Object.assign({}, ...metrics.map((m) => m.source)),
     },
@@ -115,13 +115,14 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
        ORDER BY ${weight} DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
   const main = (topKeys: readonly string[]) => `
-    SELECT period, gkey, ${aggregates.map((a) => a.merged).join(', ')}
+    SELECT if(grouping(pk) = 1, '', ${periodLabelSql(ctx, 'pk')}) AS period, gkey,
+           ${aggregates.map((a) => a.merged).join(', ')}
     FROM (
-      SELECT period, gkey, ${aggregates.map((a) => a.state).join(', ')}
+      SELECT pk, gkey, ${aggregates.map((a) => a.state).join(', ')}
       FROM (SELECT * REPLACE (${keepTopGroupsSql(ctx, 'gkey', topKeys)} AS gkey) FROM (${source}))
-      GROUP BY period, gkey
+      GROUP BY pk, gkey
     )
-    GROUP BY GROUPING SETS ((period, gkey), (gkey))`;
+    GROUP BY GROUPING SETS ((pk, gkey), (gkey))`;
   const persons = (topKeys: readonly string[], i: number, period?: string, gkey?: string) => {
     const conditions = [`c${i}`];
     if (period !== undefined) conditions.push(`period = ${ctx.params.add(period, 'String')}`);

@@ -36,6 +36,11 @@ export interface EventSourceOptions {
 
 const USES_PROFILE = /\bu\./;
 
+/** Whether SQL over e / u reads the profile (eventSourceSql then joins it). */
+export function readsProfile(sql: string): boolean {
+  return USES_PROFILE.test(sql);
+}
+
 export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions): string {
   const { params } = ctx;
   const scope = orgScopeCondition(ctx.scope, 'e');

@@ -4,7 +4,7 @@
 // few period rows) instead of aggregating the events a second time. Values are bound.
 import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
-import { eventSourceSql } from '../common/event-source-sql.ts';
+import { eventSourceSql, readsProfile } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
 import { periodKeySql, periodLabelSql, periodSql } from '../common/period-sql.ts';
@@ -86,22 +86,55 @@ export interface EventSql {
   readonly persons: (topKeys: readonly string[], i: number, period?: string, gkey?: string) => string;
 }
 
+/** A constant of the type of a metric column (c, s: flags; v: number; d: text), by its alias. */
+function constantOf(alias: string): string {
+  if (alias.startsWith('v')) return 'toFloat64(0)';
+  if (alias.startsWith('d')) return "''";
+  return 'toUInt8(0)';
+}
+
 export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
   const metrics = ctx.query.metrics.map((_, i) => metricColumns(ctx, i));
   const names = ctx.query.metrics.map((m) => m.event);
   // Only customer counts need ID-Mapping; totals and property aggregates skip the overrides join.
-  const countsPersons = ctx.query.metrics.some(
-    (m) => m.aggregation === 'users' || m.aggregation === 'per_user',
-  );
-  const source = eventSourceSql(ctx, {
-    events: names.includes(ANY_EVENT) ? 'any' : names,
-    resolvePerson: countsPersons,
-    columns: {
-      pk: periodKeySql(ctx, 'e.time'),
-      gkey: groupKeySql(ctx),
-      ...Object.assign({}, ...metrics.map((m) => m.source)),
-    },
-  });
+  const countsPersons = (indices: readonly number[]) =>
+    indices.some((i) => ['users', 'per_user'].includes(ctx.query.metrics[i]!.aggregation));
+  const gkey = groupKeySql(ctx);
+  const columns: Record<string, string> = Object.assign({}, ...metrics.map((m) => m.source));
+  // Metrics of different events read as one scan per event, UNION ALL: each reads only its own
+  // columns (a property map, the person resolution) for its own rows, where one scan of every
+  // metric's events computes them all for every row (bench case, app-start customers + transfer
+  // amounts, engine alone: 10^8 CPU ratio 0.88-0.90, 10^7 0.93). Not with "$any" (it overlaps
+  // every event) nor when the profile is read (each scan would join it again).
+  const byEvent = new Map<string, number[]>();
+  names.forEach((name, i) => byEvent.set(name, [...(byEvent.get(name) ?? []), i]));
+  const split =
+    !names.includes(ANY_EVENT) &&
+    byEvent.size > 1 &&
+    !readsProfile([ctx.globalFilterSql, gkey, ...Object.values(columns)].join(' '));
+  const source = split
+    ? [...byEvent.entries()]
+        .map(([name, own]) => {
+          const mine = new Set(metrics.flatMap((m, i) => (own.includes(i) ? Object.keys(m.source) : [])));
+          // Another metric's columns as constants of their type (UNION ALL matches by position).
+          const partColumns = Object.fromEntries(
+            Object.entries(columns).map(([alias, expr]) => [
+              alias,
+              mine.has(alias) ? expr : constantOf(alias),
+            ]),
+          );
+          return `SELECT * FROM (${eventSourceSql(ctx, {
+            events: [name],
+            resolvePerson: countsPersons(own),
+            columns: { pk: periodKeySql(ctx, 'e.time'), gkey, ...partColumns },
+          })})`;
+        })
+        .join('\n      UNION ALL\n      ')
+    : eventSourceSql(ctx, {
+        events: names.includes(ANY_EVENT) ? 'any' : names,
+        resolvePerson: countsPersons([...names.keys()]),
+        columns: { pk: periodKeySql(ctx, 'e.time'), gkey, ...columns },
+      });
   const aggregates = Object.entries(
     Object.assign({}, ...metrics.map((m) => m.aggregates)) as Record<string, Aggregate>,
   ).map(([alias, { state, merge }]) => ({

@@ -107,7 +107,7 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
   // amounts, engine alone: 10^8 CPU ratio 0.88-0.90, 10^7 0.93). Not with "$any" (it overlaps
   // every event) nor when the profile is read (each scan would join it again).
   const byEvent = new Map<string, number[]>();
-  names.forEach((name, i) => byEvent.set(name, [...(byEvent.get(name) ?? []), i]));
+  for (const [i, name] of names.entries()) byEvent.set(name, [...(byEvent.get(name) ?? []), i]);
   const split =
     !names.includes(ANY_EVENT) &&
     byEvent.size > 1 &&

@@ -1,7 +1,8 @@
-// SQL of event analysis: ONE pass over the events of all metrics (pre-filtered by their names),
-// each metric an -If aggregate over its own condition, grouped by period and group key; the
-// whole-range totals (period '') merge those per-period aggregate states (GROUPING SETS over the
-// few period rows) instead of aggregating the events a second time. Values are bound.
+// SQL of event analysis: one pass over the events of all metrics (pre-filtered by their names;
+// metrics of different events as one scan per event, UNION ALL, each computing only its own
+// columns), each metric an -If aggregate over its own condition, grouped by period and group key;
+// the whole-range totals (period '') merge those per-period aggregate states (GROUPING SETS over
+// the few period rows) instead of aggregating the events a second time. Values are bound.
 import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql, readsProfile } from '../common/event-source-sql.ts';

@@ -15,7 +15,7 @@ export const MAX_TOUCH_KEYS = 2 ** RANK_BITS - 1;
 export interface PackedTouches {
   /** WITH clause binding `touchKeys`: the touchpoint keys of the range, sorted bytewise. */
   readonly dictionary: string;
-  /** The packed touchpoint of an event over `e` (0 when it is no touchpoint); needs `touchKeys`. */
+  /** The packed touchpoint of an event over `e` (rank 0 when it is none); needs `touchKeys`. */
   readonly packed: string;
   /** The touchpoint's time (ms since epoch) of a packed element `x`, for lambdas. */
   time(x: string): string;

@@ -4,23 +4,13 @@
 import type { AnalysisContext } from './analysis-context.ts';
 import type { Granularity } from './query-schema.ts';
 
+/** The period label of a time expression (periodKeySql, labelled by periodLabelSql). */
 export function periodSql(
   ctx: AnalysisContext,
   timeExpr: string,
   granularity: Granularity = ctx.granularity,
 ): string {
-  switch (granularity) {
-    case 'hour':
-      return `formatDateTime(${timeExpr}, '%Y-%m-%d %H:00', {tz:String})`;
-    case 'day':
-      return `toString(toDate(${timeExpr}, {tz:String}))`;
-    case 'week':
-      return `toString(toMonday(toDate(${timeExpr}, {tz:String})))`;
-    case 'month':
-      return `toString(toStartOfMonth(toDate(${timeExpr}, {tz:String})))`;
-    case 'total':
-      return "'total'";
-  }
+  return periodLabelSql(ctx, periodKeySql(ctx, timeExpr, granularity), granularity);
 }
 
 /**

@@ -3,9 +3,10 @@
 // parent's stderr), ready once an HTTP URL answers. Used for the collector, the ingestion worker
 // and the API; never decides configuration itself.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { logChildOutput } from '../process/output-log.ts';
 
 export interface ServiceProcessOptions {
   readonly name: string;
@@ -48,9 +49,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   });
   if (options.logFile) {
     mkdirSync(dirname(options.logFile), { recursive: true });
-    const log = createWriteStream(options.logFile, { flags: 'a' });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    logChildOutput(child, options.logFile);
   } else {
     child.stdout?.resume();
     child.stderr?.pipe(process.stderr);

@@ -3,10 +3,11 @@
 // accepts connections, and makes sure the Tally database and user exist. Never touches a
 // system-wide MariaDB: no defaults files are read, the socket and pid file live in the folder.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { logChildOutput } from '../process/output-log.ts';
 
 const run = promisify(execFile);
 
@@ -127,7 +128,6 @@ function spawnServer(
   port: number,
   errorLog: string,
 ): StartedServer {
-  const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
   const child: ChildProcess = spawn(
     'mariadbd',
     [
@@ -143,8 +143,7 @@ function spawnServer(
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  logChildOutput(child, join(dataDir, 'server.log'));
   let code: number | null = null;
   const exited = new Promise<void>((r) =>
     child.once('exit', (exit) => {

@@ -119,6 +119,27 @@ describe('data-subject deletion', () => {
     const customerB = await personId(stack, 'customer', 'DEL-B');
     // Before: the data is there (6 events of A incl. the shared device's anonymous one).
     expect(await mentions('DEL-A')).not.toEqual([]);
+    // Union-wide customers and events of the day: answered from the events' daily projection
+    // (persons_by_day), which the deletion must rebuild as well as the rows.
+    const dailyTotals = async () => {
+      const r = await (await as('union.analyst')).request({
+        method: 'POST',
+        url: '/v1/analysis/events',
+        headers: { 'cache-control': 'no-cache' },
+        payload: {
+          appId: 'mbank',
+          from: '2026-11-22',
+          to: '2026-11-22',
+          metrics: [
+            { event: '$any', aggregation: 'users' },
+            { event: '$any', aggregation: 'count' },
+          ],
+        },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as { series: { total: number }[] }).series.map((s) => s.total);
+    };
+    expect(await dailyTotals()).toEqual([2, 9]);
     const res = await (await as('b001.admin')).request({
       method: 'DELETE',
       url: '/v1/identity/customers/DEL-A?appId=mbank',
@@ -143,6 +164,7 @@ describe('data-subject deletion', () => {
         params,
       ),
     ).toBe(0);
+    expect(await dailyTotals()).toEqual([1, 3]);
     // The shared device's id stays only on B's own logged-in events.
     expect(await count(`SELECT count() AS n FROM events WHERE distinct_id = 'del-dS'`)).toBe(2);
     expect(

@@ -65,6 +65,14 @@ TTL toDateTime(time) + toIntervalDay(730);
 CREATE TABLE IF NOT EXISTS tally.events ON CLUSTER tally AS tally.events_local
 ENGINE = Distributed(tally, tally, events_local, person_id);
 
+-- Daily customers and counts per event (migration 0007): each shard's parts carry their own, so
+-- a query through the Distributed table aggregates them per shard and merges the states.
+ALTER TABLE tally.events_local ON CLUSTER tally ADD PROJECTION IF NOT EXISTS persons_by_day
+(
+    SELECT app_id, event, toDate(time, 'Asia/Shanghai'), login_id > '', count(), groupBitmapState(person_id)
+    GROUP BY app_id, event, toDate(time, 'Asia/Shanghai'), login_id > ''
+);
+
 CREATE TABLE IF NOT EXISTS tally.profile_ops_local ON CLUSTER tally
 (
     app_id        LowCardinality(String),

@@ -5,6 +5,7 @@ import { groupValue } from '../common/group-by-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
 import { periodsOf, previousRange, type TimeRange } from '../common/time-range.ts';
 import { checkFormulaLetters, evaluateFormula } from './formula.ts';
+import { personsByDayMetrics, personsByDaySql } from './persons-by-day-sql.ts';
 import type { EventPeriodResult, EventQuery, EventResult, EventSeries, Metric } from './schema.ts';
 import { eventAnalysisSql } from './sql.ts';
 
@@ -38,14 +39,23 @@ function metricValue(metric: Metric, i: number, row: Row | undefined): Value {
 
 async function runForRange(ctx: AnalysisContext<EventQuery>, range: TimeRange): Promise<EventPeriodResult> {
   const rangedCtx = { ...ctx, range };
-  const sql = eventAnalysisSql(rangedCtx);
+  // Counts of events and customers without filters come from the daily projection; the rest
+  // (and every metric of a grouped, filtered or narrowed query) from the events. Both at once.
+  const byDay = personsByDayMetrics(rangedCtx);
+  const scanned = ctx.query.metrics.flatMap((_, i) => (byDay.includes(i) ? [] : [i]));
+  const sql = eventAnalysisSql(rangedCtx, scanned);
+  const byDaySql = byDay.length > 0 ? personsByDaySql(rangedCtx, byDay) : null;
   const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [''];
-  const rows = await ctx.rows<Row>(sql.main(sql.topGroups ? topKeys : []));
+  const [rows, dayRows] = await Promise.all([
+    scanned.length > 0 ? ctx.rows<Row>(sql.main(sql.topGroups ? topKeys : [])) : [],
+    byDaySql ? ctx.rows<Row>(byDaySql) : [],
+  ]);
   const periods = periodsOf(range, ctx.granularity);
   const byKey = new Map<string, Row>();
   const groupsSeen = new Set<string>();
-  for (const row of rows) {
-    byKey.set(`${row.period}\u0000${row.gkey}`, row);
+  for (const row of [...rows, ...dayRows]) {
+    const key = `${row.period}\u0000${row.gkey}`;
+    byKey.set(key, { ...byKey.get(key), ...row });
     groupsSeen.add(String(row.gkey));
   }
   const groups = sql.topGroups ? [...topKeys, ...(groupsSeen.has(OTHERS_GROUP) ? [OTHERS_GROUP] : [])] : [''];

@@ -94,12 +94,21 @@ function constantOf(alias: string): string {
   return 'toUInt8(0)';
 }
 
-export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
-  const metrics = ctx.query.metrics.map((_, i) => metricColumns(ctx, i));
-  const names = ctx.query.metrics.map((m) => m.event);
+/**
+ * The scan's SQL for the metrics `indices` (default all; the others come from persons-by-day-sql
+ * and are left out here, aliases keep each metric's own index).
+ */
+export function eventAnalysisSql(
+  ctx: AnalysisContext<EventQuery>,
+  indices: readonly number[] = ctx.query.metrics.map((_, i) => i),
+): EventSql {
+  const metrics = ctx.query.metrics.map((_, i) =>
+    indices.includes(i) ? metricColumns(ctx, i) : { source: {}, aggregates: {} },
+  );
+  const names = indices.map((i) => ctx.query.metrics[i]!.event);
   // Only customer counts need ID-Mapping; totals and property aggregates skip the overrides join.
-  const countsPersons = (indices: readonly number[]) =>
-    indices.some((i) => ['users', 'per_user'].includes(ctx.query.metrics[i]!.aggregation));
+  const countsPersons = (of: readonly number[]) =>
+    of.some((i) => ['users', 'per_user'].includes(ctx.query.metrics[i]!.aggregation));
   const gkey = groupKeySql(ctx);
   const columns: Record<string, string> = Object.assign({}, ...metrics.map((m) => m.source));
   // Metrics of different events read as one scan per event, UNION ALL: each reads only its own
@@ -108,7 +117,10 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
   // amounts, engine alone: 10^8 CPU ratio 0.88-0.90, 10^7 0.93). Not with "$any" (it overlaps
   // every event) nor when the profile is read (each scan would join it again).
   const byEvent = new Map<string, number[]>();
-  for (const [i, name] of names.entries()) byEvent.set(name, [...(byEvent.get(name) ?? []), i]);
+  for (const i of indices) {
+    const name = ctx.query.metrics[i]!.event;
+    byEvent.set(name, [...(byEvent.get(name) ?? []), i]);
+  }
   const split =
     !names.includes(ANY_EVENT) &&
     byEvent.size > 1 &&
@@ -133,7 +145,7 @@ export function eventAnalysisSql(ctx: AnalysisContext<EventQuery>): EventSql {
         .join('\n      UNION ALL\n      ')
     : eventSourceSql(ctx, {
         events: names.includes(ANY_EVENT) ? 'any' : names,
-        resolvePerson: countsPersons([...names.keys()]),
+        resolvePerson: countsPersons(indices),
         columns: { pk: periodKeySql(ctx, 'e.time'), gkey, ...columns },
       });
   const aggregates = Object.entries(

@@ -2,9 +2,28 @@
 // the documented edge cases, and a property test against the reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { knownNames } from '../../../src/catalog/known-names.ts';
+import { createAnalysisContext } from '../../../src/models/common/analysis-context.ts';
+import { NameResolver } from '../../../src/models/common/name-resolver.ts';
+import { resolveTimeRange } from '../../../src/models/common/time-range.ts';
+import {
+  PERSONS_BY_DAY_ZONE,
+  personsByDayMetrics,
+  personsByDaySql,
+} from '../../../src/models/event/persons-by-day-sql.ts';
+import type { EventQuery } from '../../../src/models/event/schema.ts';
+import type { OrgScope } from '../../../src/permissions/org-scope.ts';
 import { loginAs } from '../../security/support/sessions.ts';
 import { type RefEventQuery, referenceEventAnalysis, referenceEventPersons } from '../reference/event.ts';
-import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
+import {
+  arbDataset,
+  arbFilters,
+  arbGroupBy,
+  arbZone,
+  catalogSeed,
+  RANGE,
+  withCustomerLogins,
+} from '../support/arbitraries.ts';
 import { type Dataset, ev, profileOf } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
@@ -370,4 +389,111 @@ describe('event analysis lists equal the reference', () => {
       { numRuns: 30 },
     );
   }, 240_000);
+});
+
+describe('event analysis from the daily projection equals the reference', () => {
+  // Counts and customers of Shanghai days, weeks, months and totals without filters, group-by or
+  // org narrowing come from the projection persons_by_day (migration 0007); a property metric in
+  // the same query still reads the events. The customers' events carry login ids, so both the
+  // stored customer bitmaps and the resolved device persons are exercised.
+  it('on random data, counting metrics of one event or any, with or without a scanned metric', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbDataset.map(withCustomerLogins),
+        fc.constantFrom('day' as const, 'week' as const, 'month' as const, 'total' as const),
+        fc.array(
+          fc.record({
+            event: fc.constantFrom('view', 'buy', '$any'),
+            aggregation: fc.constantFrom('count' as const, 'users' as const, 'per_user' as const),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.boolean(),
+        async (data, granularity, counted, withSum) => {
+          const appId = await stack.load(data);
+          const query: RefEventQuery = {
+            ...RANGE,
+            timeZone: PERSONS_BY_DAY_ZONE,
+            granularity,
+            filters: [],
+            metrics: [
+              ...counted,
+              ...(withSum ? [{ event: 'buy', aggregation: 'sum' as const, property: 'amount' }] : []),
+            ],
+          };
+          const r = await stack.analyse<EventResult>('events', { appId, ...query });
+          expect(r.series.map(({ key, group, values, total }) => ({ key, group, values, total }))).toEqual(
+            referenceEventAnalysis(data, query),
+          );
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 240_000);
+
+  /** An analysis context as the API builds it, for the SQL of `query` under `scope`. */
+  async function contextOf(appId: string, query: EventQuery, scope: OrgScope = { bankCodes: 'all' }) {
+    const ch = stack.api.clickhouse;
+    return createAnalysisContext({
+      query,
+      range: resolveTimeRange(query.from, query.to, query.timeZone ?? PERSONS_BY_DAY_ZONE),
+      scope,
+      names: new NameResolver(await knownNames(ch, appId)),
+      now: Date.now(),
+      personResolution: 'join',
+      execute: async () => [],
+    });
+  }
+
+  it('reads the projection instead of the events, and only where it answers exactly', async () => {
+    const appId = await stack.load(
+      withCustomerLogins({
+        events: [
+          ...catalogSeed().events,
+          ev(1, 'view', '2026-03-02T01:00:00Z'),
+          ev(101, 'buy', '2026-03-02T02:00:00Z'),
+        ],
+        overrides: [[101, 1]],
+        profiles: [],
+      }),
+    );
+    const query: EventQuery = {
+      appId,
+      ...RANGE,
+      timeZone: PERSONS_BY_DAY_ZONE,
+      granularity: 'day',
+      metrics: [
+        { event: 'view', aggregation: 'users' },
+        { event: '$any', aggregation: 'count' },
+        { event: 'buy', aggregation: 'per_user' },
+        { event: 'buy', aggregation: 'sum', property: 'amount' },
+        { event: 'view', aggregation: 'users', filters: [{ property: 'plan', op: 'eq', values: ['a'] }] },
+      ],
+    };
+    const ctx = await contextOf(appId, query);
+    expect(personsByDayMetrics(ctx)).toEqual([0, 1, 2]);
+    const explained = await stack.api.clickhouse.query({
+      query: `EXPLAIN ${personsByDaySql(ctx, [0, 1, 2])}`,
+      query_params: ctx.params.values,
+      format: 'TabSeparatedRaw',
+    });
+    const reads = [...(await explained.text()).matchAll(/ReadFromMergeTree \(([^)]+)\)/g)].map((m) => m[1]);
+    // The days are read twice (customers as stored, devices to resolve), the overrides once.
+    expect(reads.filter((table) => !table?.endsWith('person_overrides'))).toEqual([
+      'persons_by_day',
+      'persons_by_day',
+    ]);
+    // Anything else reads the events: another zone, hours, a global filter, a group-by, a bank.
+    const others: Array<[Partial<EventQuery>, OrgScope?]> = [
+      [{ timeZone: 'UTC' }],
+      [{ granularity: 'hour' }],
+      [{ filters: [{ property: 'plan', op: 'eq', values: ['a'] }] }],
+      [{ groupBy: [{ source: 'event', property: 'plan' }] }],
+      [{}, { bankCodes: ['B001'] }],
+      [{}, { bankCodes: 'all', branchCodes: ['B001-01'] }],
+    ];
+    for (const [change, scope] of others) {
+      expect(personsByDayMetrics(await contextOf(appId, { ...query, ...change }, scope))).toEqual([]);
+    }
+  });
 });

@@ -23,6 +23,7 @@ import { FUNNEL_STEPS, FUNNEL_WINDOW_MINUTES } from './cases/funnel.ts';
 import { BENCH_CASES } from './cases/index.ts';
 import { ensureBenchData } from './generate-data.ts';
 import { openPanelFunnelSql, openPanelRetentionSql, postHogFunnelSql } from './reference-shapes.ts';
+import { waitForMutations } from './wait-for-mutations.ts';
 
 const say = (line: string) => console.error(`[bench:query] ${line}`);
 
@@ -98,6 +99,7 @@ try {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   };
   await ensureBenchData(clickhouse, events, say, engineCpuMs, join(home, 'complete.json'));
+  await waitForMutations(clickhouse, say);
 
   const config: ApiConfig = {
     port: 0,

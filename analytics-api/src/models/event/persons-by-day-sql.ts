@@ -26,13 +26,20 @@ export const PERSONS_BY_DAY_ZONE = 'Asia/Shanghai';
 const COUNTING = new Set(['count', 'users', 'per_user']);
 
 /**
+ * A zone's canonical IANA name: browsers in China may report a link of Asia/Shanghai
+ * (Asia/Chongqing, Asia/Harbin, PRC), whose days are Shanghai's.
+ */
+const canonicalZone = (zone: string): string =>
+  new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+
+/**
  * Indices of the metrics the projection answers exactly: the whole query must read whole days of
  * its zone for the whole union (no hour granularity, other zone, global filter, group-by or org
  * narrowing), and the metric counts events or customers of one event (or any) without filters.
  */
 export function personsByDayMetrics(ctx: AnalysisContext<EventQuery>): number[] {
   const wholeQuery =
-    ctx.timeZone === PERSONS_BY_DAY_ZONE &&
+    canonicalZone(ctx.timeZone) === PERSONS_BY_DAY_ZONE &&
     ctx.granularity !== 'hour' &&
     ctx.scope.bankCodes === 'all' &&
     ctx.scope.branchCodes === undefined &&

@@ -85,3 +85,27 @@ export function dictionaryPersonExpr(alias = 'e'): string {
   const own = `if(bitShiftRight(${entry}, 40) = ${APP_TAG}, bitAnd(${entry}, ${2 ** 40 - 1}), ${alias}.person_id)`;
   return `if(${alias}.login_id = '', transform(${alias}.person_id, recent_overrides.1, recent_overrides.2, ${own}), ${alias}.person_id)`;
 }
+
+/** How SQL over rows aliased `alias` (with person_id and login_id) resolves their persons. */
+export interface PersonResolutionSql {
+  /** The resolved person expression. */
+  readonly person: string;
+  /** What follows `FROM <rows> AS alias`: the overrides join, or '' on the dictionary route. */
+  readonly join: string;
+  /** The WITH entry the expression needs (the dictionary route's recent overrides), or null. */
+  readonly with: string | null;
+}
+
+/**
+ * The one place that turns a resolution route into SQL: the dictionary (a lookup per row without
+ * a login id, plus the overrides written since its load) or the join of the overrides in force.
+ */
+export function personResolutionSql(byDictionary: boolean, alias = 'e'): PersonResolutionSql {
+  return byDictionary
+    ? { person: dictionaryPersonExpr(alias), join: '', with: `${RECENT_OVERRIDES} AS recent_overrides` }
+    : {
+        person: resolvedPersonExpr(alias),
+        join: `LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON ${alias}.person_id = po.old_person_id`,
+        with: null,
+      };
+}

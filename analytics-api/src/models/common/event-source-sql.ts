@@ -4,11 +4,7 @@
 // uses it, the person's current profile joined as `u`. Models add columns and conditions over
 // `e` (events) and `u` (profile); every value they add is a bound parameter.
 import { narrowProfiles } from '../../identity/narrow-profiles-sql.ts';
-import {
-  dictionaryPersonExpr,
-  PERSON_OVERRIDES_IN_FORCE,
-  RECENT_OVERRIDES,
-} from '../../identity/resolved-person-sql.ts';
+import { personResolutionSql } from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import { ANY_EVENT } from './query-schema.ts';
@@ -62,10 +58,8 @@ export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions
     USES_PROFILE.test(conditions.join(' ')) ||
     Object.values(options.columns ?? {}).some((c) => USES_PROFILE.test(c));
   // Through the dictionary: a lookup on the events without a login id; else a join of every event.
-  const byDictionary = resolve && ctx.personResolution === 'dictionary';
-  const resolved = byDictionary
-    ? dictionaryPersonExpr('e')
-    : 'if(po.new_person_id = 0, e.person_id, po.new_person_id)';
+  const resolution = personResolutionSql(ctx.personResolution === 'dictionary', 'e');
+  const resolved = resolution.person;
   const person = resolve ? resolved : 'e.person_id';
   let select = [
     `${person} AS person`,
@@ -81,11 +75,8 @@ export function eventSourceSql(ctx: AnalysisContext, options: EventSourceOptions
     [select, where] = profiles.rewritten as [string, string];
     profileJoin = `\n  LEFT JOIN (${profiles.subquery}) AS u ON u.person_id = ${resolved}`;
   }
-  const overridesJoin =
-    resolve && !byDictionary
-      ? `\n  LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id`
-      : '';
-  const recent = byDictionary ? `WITH ${RECENT_OVERRIDES} AS recent_overrides\n  ` : '';
+  const overridesJoin = resolve && resolution.join ? `\n  ${resolution.join}` : '';
+  const recent = resolve && resolution.with ? `WITH ${resolution.with}\n  ` : '';
   return `${recent}SELECT ${select}
   FROM events AS e${overridesJoin}${profileJoin}
   WHERE ${where}`;

@@ -8,12 +8,7 @@
 // devices' persons are resolved through ID-Mapping as the event scan resolves them and united
 // with them. ClickHouse reads a part without the projection row by row, so the answer is the
 // scan's either way. Builds SQL over bound parameters; never splices caller values.
-import {
-  dictionaryPersonExpr,
-  PERSON_OVERRIDES_IN_FORCE,
-  RECENT_OVERRIDES,
-  resolvedPersonExpr,
-} from '../../identity/resolved-person-sql.ts';
+import { personResolutionSql } from '../../identity/resolved-person-sql.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { periodKeySql, periodLabelSql } from '../common/period-sql.ts';
 import { personBitmapStateSql } from '../common/person-bitmap-sql.ts';
@@ -76,21 +71,18 @@ export function personsByDaySql(ctx: AnalysisContext<EventQuery>, indices: reado
     WHERE ${conditions.join(' AND ')}
     GROUP BY day, event, identified`;
   const pk = periodKeySql(ctx, 'toDateTime(day, {tz:String})');
-  const byDictionary = ctx.personResolution === 'dictionary';
+  // The devices' persons, resolved as the event scan resolves them (same route).
+  const resolution = personResolutionSql(ctx.personResolution === 'dictionary', 'e');
   const devices = `SELECT day, event, arrayJoin(bitmapToArray(people)) AS person_id, '' AS login_id
              FROM days WHERE NOT identified`;
-  const resolvedDevices = byDictionary
-    ? `SELECT day, event, ${dictionaryPersonExpr('e')} AS person FROM (${devices}) AS e`
-    : `SELECT day, event, ${resolvedPersonExpr('e')} AS person
-             FROM (${devices}) AS e
-             LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id`;
+  const resolvedDevices = `SELECT day, event, ${resolution.person} AS person
+             FROM (${devices}) AS e ${resolution.join}`;
   const metricColumns = indices.map((i, k) => {
     const own = events[k] === ANY_EVENT ? '1' : `event = ${params.add(events[k], 'String')}`;
     return `sumIf(n, ${own}) AS cnt${i}, groupBitmapMergeIf(people, ${own}) AS usr${i}`;
   });
-  const recent = byDictionary ? `${RECENT_OVERRIDES} AS recent_overrides,` : '';
   return `
-    WITH ${recent} days AS (${days})
+    WITH ${[resolution.with, `days AS (${days})`].filter(Boolean).join(', ')}
     SELECT if(grouping(pk) = 1, '', ${periodLabelSql(ctx, 'pk')}) AS period, '' AS gkey,
            ${metricColumns.join(',\n           ')}
     FROM (

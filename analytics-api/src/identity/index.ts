@@ -6,4 +6,9 @@ export {
   createPersonResolver,
   type PersonResolverDeps,
 } from './person-resolver.ts';
-export { eventsWithPersonSql, PERSON_OVERRIDES_IN_FORCE, resolvedPersonExpr } from './resolved-person-sql.ts';
+export {
+  eventsWithPersonSql,
+  PERSON_OVERRIDES_IN_FORCE,
+  personResolutionSql,
+  resolvedPersonExpr,
+} from './resolved-person-sql.ts';

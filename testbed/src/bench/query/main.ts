@@ -2,7 +2,9 @@
 // validation, scope, person resolution) on generated data of N events (default 10^7; 30 days,
 // N/20 customers), on the embedded ClickHouse engine of this machine. Per model: the first run
 // (cold), then R runs with the result cache bypassed (warm: p50/p95) and one cached dashboard
-// reload. Then the reference products' query shapes on the same data, as ratios ours/theirs.
+// reload. Then, for the models that read every customer's events, the per-customer floor (the
+// cheapest pass over the same events: per-customer-floor.ts), and the reference products' query
+// shapes on the same data, as ratios ours/theirs.
 // Data lives in .tally/bench-query/<N> and is reused by later runs. Last line: one JSON object.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -22,6 +24,7 @@ import { BENCH_APP, BENCH_DATA_VERSION, BENCH_FROM, BENCH_TO } from './bench-dat
 import { FUNNEL_STEPS, FUNNEL_WINDOW_MINUTES } from './cases/funnel.ts';
 import { BENCH_CASES } from './cases/index.ts';
 import { ensureBenchData } from './generate-data.ts';
+import { type FloorCase, perCustomerFloorSql } from './per-customer-floor.ts';
 import { openPanelFunnelSql, openPanelRetentionSql, postHogFunnelSql } from './reference-shapes.ts';
 import { waitForMutations } from './wait-for-mutations.ts';
 
@@ -157,16 +160,18 @@ try {
     if (res.statusCode !== 200) throw new Error(`${model}: ${res.statusCode} ${res.body.slice(0, 500)}`);
     return performance.now() - started;
   };
+  let lastRows: Record<string, unknown>[] = [];
   const timeSql = async (sql: string): Promise<number> => {
     const started = performance.now();
     // The engine settings the API runs ours with, so only the shapes differ.
-    await (
+    lastRows = await (
       await clickhouse.query({
         query: sql,
         format: 'JSONEachRow',
+        query_params: { app: BENCH_APP },
         clickhouse_settings: ANALYSIS_ENGINE_SETTINGS,
       })
-    ).json();
+    ).json<Record<string, unknown>>();
     return performance.now() - started;
   };
   // Says every run's time as it ends: at 10^8 one model's runs take minutes.
@@ -223,6 +228,32 @@ try {
   const zone = range.timeZone;
   const startMs = DateTime.fromISO(BENCH_FROM, { zone }).toMillis();
   const endMs = DateTime.fromISO(BENCH_TO, { zone }).plus({ days: 1 }).toMillis();
+  // The per-customer floor of the models that read each customer's events (per-customer-floor.ts).
+  const day = 86_400_000;
+  const floorCases: FloorCase[] = [
+    { model: 'funnel', events: FUNNEL_STEPS, startMs, endMs: endMs + FUNNEL_WINDOW_MINUTES * 60_000 },
+    { model: 'retention', events: ['$AppStart'], startMs, endMs: endMs + 30 * day },
+    { model: 'session', events: 'any', startMs, endMs },
+    { model: 'path', events: 'any', startMs, endMs },
+  ];
+  const floors: Record<string, Record<string, number>> = {};
+  for (const floor of floorCases.filter((f) => models[f.model])) {
+    const figures = await measure(`${floor.model} floor`, () => timeSql(perCustomerFloorSql(floor)));
+    const row = lastRows[0] as { customers: string; events: string };
+    const modelP50 = models[floor.model]!.p50_ms!;
+    floors[floor.model] = {
+      p50_ms: figures.p50_ms,
+      cpu_p50_ms: figures.cpu_p50_ms,
+      customers: Number(row.customers),
+      events: Number(row.events),
+      model_over_floor: Math.round((modelP50 / figures.p50_ms) * 100) / 100,
+    };
+    say(
+      `${`${floor.model} floor`.padEnd(22)} p50 ${figures.p50_ms} ms (CPU ${figures.cpu_p50_ms}) for ${row.events} events ` +
+        `of ${row.customers} customers; the model takes ${floors[floor.model]!.model_over_floor}x that`,
+    );
+  }
+
   const comparisons: Record<string, Record<string, number>> = {};
   const compare = async (name: string, ours: () => Promise<number>, theirs: string) => {
     if (!selected(name.split('_')[0]!) || failures[name.split('_')[0]!]) return;
@@ -279,6 +310,7 @@ try {
       runs,
       models,
       reference_shapes: comparisons,
+      per_customer_floor: floors,
       ...(Object.keys(failures).length ? { failures } : {}),
     }),
   );

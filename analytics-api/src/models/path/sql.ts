@@ -112,7 +112,10 @@ function sessionPathsSql(ctx: AnalysisContext<PathQuery>): { paths: string; node
   const days = Math.max(1, Math.round((ctx.range.endMs - ctx.range.startMs) / 86_400_000));
   const cap = Number(MAX_SEQUENCE_EVENTS) * days;
   const timeoutMs = params.add((q.sessionTimeoutMinutes ?? 30) * 60_000, 'Int64');
-  if (!grouped && !bySessionId) return packedPathsSql(ctx, { events, node, eventNames, cap, timeoutMs });
+  if (!grouped && !bySessionId) {
+    const splitEvents = (q.splitBy ?? []).map((s) => s.event);
+    return packedPathsSql(ctx, { events, node, eventNames, splitEvents, cap, timeoutMs });
+  }
   // With an anchor, only (person, day | session id) groups holding an anchor event can give a
   // path: a semi-join on those keys (a cheap read: the anchor name is in the sort key) drops
   // every other group's events before the costly per-group aggregation.

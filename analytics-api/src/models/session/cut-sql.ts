@@ -4,8 +4,9 @@
 // the start / end positions. Entry and exit screens come from a backward / forward fill of the
 // screen ranks, so no per-session sub-array is ever built. No lambda captures an array (ClickHouse
 // would copy it per element); every lambda walks its arrays side by side.
+
+import { dayIndexSql } from '../common/day-index-sql.ts';
 import type { TimeRange } from '../common/time-range.ts';
-import { dayIndexSql } from './day-index-sql.ts';
 import { KEY_PARTS } from './event-key-sql.ts';
 
 export interface CutOptions {

@@ -103,6 +103,21 @@ describe('path scenarios', () => {
     expect(linkTable(utc)).toEqual([[1, 'open', 'login', 1, 1]]);
   });
 
+  it("cuts days at the zone's midnight across a DST change (a 23-hour day)", async () => {
+    // Berlin moves to summer time on 2026-03-29: that day has 23 hours, so the next midnight is
+    // 2026-03-29T22:00Z, not 24 h after the range's start plus whole days.
+    const data = only([
+      ev(1, 'open', '2026-03-29T21:50:00Z'), // 23:50 CEST on the 29th
+      ev(1, 'login', '2026-03-29T22:05:00Z'), // 00:05 CEST on the 30th
+    ]);
+    const range = { from: '2026-03-28', to: '2026-03-30' };
+    const berlin = await paths(data, { ...range, timeZone: 'Europe/Berlin' });
+    expect(berlin.sessions).toBe(2);
+    expect(linkTable(berlin)).toEqual([]);
+    const utc = await paths(data, { ...range, timeZone: 'UTC' });
+    expect(utc.sessions).toBe(1);
+  });
+
   it('splits an event into one node per property value and orders ties by node', async () => {
     const r = await paths(
       only([

@@ -1,8 +1,8 @@
 // The integer-division shortcut for calendar days is taken only when every midnight of the range
 // is a whole number of 24 h after its start in the query's zone.
 import { describe, expect, it } from 'vitest';
+import { dayIndexSql, hasFixedLengthDays } from '../../../src/models/common/day-index-sql.ts';
 import { resolveTimeRange } from '../../../src/models/common/time-range.ts';
-import { dayIndexSql, hasFixedLengthDays } from '../../../src/models/session/day-index-sql.ts';
 
 describe('calendar days of a session range', () => {
   it('are fixed-length in zones without a DST change in the range', () => {

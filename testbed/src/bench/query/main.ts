@@ -23,6 +23,7 @@ import type { BenchRange } from './bench-case.ts';
 import { BENCH_APP, BENCH_DATA_VERSION, BENCH_FROM, BENCH_TO } from './bench-data-constants.ts';
 import { FUNNEL_STEPS, FUNNEL_WINDOW_MINUTES } from './cases/funnel.ts';
 import { BENCH_CASES } from './cases/index.ts';
+import { RETENTION_EVENT, RETENTION_PERIODS } from './cases/retention.ts';
 import { ensureBenchData } from './generate-data.ts';
 import { type FloorCase, perCustomerFloorSql } from './per-customer-floor.ts';
 import { openPanelFunnelSql, openPanelRetentionSql, postHogFunnelSql } from './reference-shapes.ts';
@@ -232,7 +233,7 @@ try {
   const day = 86_400_000;
   const floorCases: FloorCase[] = [
     { model: 'funnel', events: FUNNEL_STEPS, startMs, endMs: endMs + FUNNEL_WINDOW_MINUTES * 60_000 },
-    { model: 'retention', events: ['$AppStart'], startMs, endMs: endMs + 30 * day },
+    { model: 'retention', events: [RETENTION_EVENT], startMs, endMs: endMs + RETENTION_PERIODS * day },
     { model: 'session', events: 'any', startMs, endMs },
     { model: 'path', events: 'any', startMs, endMs },
   ];
@@ -292,15 +293,15 @@ try {
   );
   const retentionBody = {
     ...range,
-    initial: { event: '$AppStart' },
-    returning: { event: '$AppStart' },
-    periods: 30,
+    initial: { event: RETENTION_EVENT },
+    returning: { event: RETENTION_EVENT },
+    periods: RETENTION_PERIODS,
     mode: 'first_time',
   };
   await compare(
     'retention_vs_openpanel_cohort_join',
     () => post('retention', retentionBody, false),
-    openPanelRetentionSql('$AppStart', '$AppStart', 30, startMs, endMs, zone),
+    openPanelRetentionSql(RETENTION_EVENT, RETENTION_EVENT, RETENTION_PERIODS, startMs, endMs, zone),
   );
 
   console.log(

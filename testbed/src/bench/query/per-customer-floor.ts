@@ -17,8 +17,6 @@ export interface FloorCase {
   readonly endMs: number;
 }
 
-const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-
 /** SQL for one floor case; parameter `app` is the bench app. */
 export function perCustomerFloorSql(floor: FloorCase): string {
   const resolution = personResolutionSql(true, 'e');
@@ -28,6 +26,6 @@ export function perCustomerFloorSql(floor: FloorCase): string {
     SELECT count() AS customers, sum(n) AS events FROM (
       SELECT ${resolution.person} AS person, count() AS n
       FROM events AS e ${resolution.join}
-      WHERE e.app_id = {app:String} AND e.time >= '${utc(floor.startMs)}' AND e.time < '${utc(floor.endMs)}' ${names}
+      WHERE e.app_id = {app:String} AND e.time >= fromUnixTimestamp64Milli(${floor.startMs}) AND e.time < fromUnixTimestamp64Milli(${floor.endMs}) ${names}
       GROUP BY person)`;
 }

@@ -5,6 +5,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import type { AnalysisContext } from '../common/analysis-context.ts';
 import { groupValue } from '../common/group-by-sql.ts';
 import { OTHERS_GROUP } from '../common/query-schema.ts';
+import { type DaySetsReach, retentionByDaySets, retentionByDaySetsSql } from './day-sets-sql.ts';
 import {
   MAX_PERIODS,
   type RetentionPeriod,
@@ -17,12 +18,11 @@ import { retentionSql } from './sql.ts';
 const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1e6) / 1e6);
 const UNIT = { day: 'days', week: 'weeks', month: 'months' } as const;
 
-/** Checks the periods and gives the end of the return events read (the last cohort's period N). */
-export function retentionReach(ctx: AnalysisContext<RetentionQuery>): {
-  period: RetentionPeriod;
-  n: number;
-  returnEndMs: number;
-} {
+/**
+ * Checks the periods and gives the end of the return events read (the last cohort's period N)
+ * and of the last cohort's period 0.
+ */
+export function retentionReach(ctx: AnalysisContext<RetentionQuery>): DaySetsReach {
   const period = ctx.query.period ?? 'day';
   const n = ctx.query.periods ?? 7;
   if (n > MAX_PERIODS[period]) {
@@ -34,7 +34,8 @@ export function retentionReach(ctx: AnalysisContext<RetentionQuery>): {
   const periodEnd = lastCohortStart.plus({ [UNIT[period]]: n + 1 }).toMillis();
   const returnEndMs =
     ctx.query.window === 'on_or_after' ? Math.max(periodEnd, ctx.now + 86_400_000) : periodEnd;
-  return { period, n, returnEndMs };
+  const zeroEndMs = lastCohortStart.plus({ [UNIT[period]]: 1 }).toMillis();
+  return { period, n, returnEndMs, zeroEndMs };
 }
 
 /**
@@ -69,16 +70,19 @@ export function periodStarted(
 export async function runRetention(
   ctx: AnalysisContext<RetentionQuery>,
 ): Promise<Omit<RetentionResult, 'meta'>> {
-  const { period, n, returnEndMs } = retentionReach(ctx);
-  const sql = retentionSql(ctx, returnEndMs);
+  const reach = retentionReach(ctx);
+  const { period, n } = reach;
+  const sql = retentionSql(ctx, reach.returnEndMs);
   const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
+  // Without filters, groups or narrowing, recurring "on" retention comes from per-day customer sets.
+  const cohortsSql = retentionByDaySets(ctx) ? retentionByDaySetsSql(ctx, reach) : sql.cohorts(topKeys);
   const raw = await ctx.rows<{
     cohort: string;
     gkey: string;
     size: number;
     r0: number;
     returned: [number[], number[]];
-  }>(sql.cohorts(topKeys));
+  }>(cohortsSql);
   const rows = raw.map((r) => {
     const retained = Array.from({ length: n + 1 }, () => 0);
     retained[0] = Number(r.r0);

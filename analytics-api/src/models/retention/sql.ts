@@ -17,7 +17,8 @@ import type { RetentionQuery } from './schema.ts';
 /** The low 44 bits of a packed event: its time in ms. */
 const TIME_MASK = 2 ** 44 - 1;
 
-const RELATIVE_PERIOD = {
+/** A period's relative number (consecutive periods differ by 1), from a Date. */
+export const RELATIVE_PERIOD = {
   day: 'toRelativeDayNum',
   week: 'toRelativeWeekNum',
   month: 'toRelativeMonthNum',

@@ -2,19 +2,13 @@
 // the documented edge cases, and a property test against the reference implementation.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { knownNames } from '../../../src/catalog/known-names.ts';
-import { createAnalysisContext } from '../../../src/models/common/analysis-context.ts';
-import { NameResolver } from '../../../src/models/common/name-resolver.ts';
-import { resolveTimeRange } from '../../../src/models/common/time-range.ts';
-import {
-  PERSONS_BY_DAY_ZONE,
-  personsByDayMetrics,
-  personsByDaySql,
-} from '../../../src/models/event/persons-by-day-sql.ts';
+import { PERSONS_BY_DAY_ZONE } from '../../../src/models/common/persons-by-day-source.ts';
+import { personsByDayMetrics, personsByDaySql } from '../../../src/models/event/persons-by-day-sql.ts';
 import type { EventQuery } from '../../../src/models/event/schema.ts';
 import type { OrgScope } from '../../../src/permissions/org-scope.ts';
 import { loginAs } from '../../security/support/sessions.ts';
 import { type RefEventQuery, referenceEventAnalysis, referenceEventPersons } from '../reference/event.ts';
+import { analysisContextOf } from '../support/analysis-context-of.ts';
 import {
   arbDataset,
   arbFilters,
@@ -27,6 +21,7 @@ import {
 import { type Dataset, ev, profileOf } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
+import { planReads } from '../support/plan-reads.ts';
 
 interface Series {
   key: string;
@@ -432,20 +427,6 @@ describe('event analysis from the daily projection equals the reference', () => 
     );
   }, 240_000);
 
-  /** An analysis context as the API builds it, for the SQL of `query` under `scope`. */
-  async function contextOf(appId: string, query: EventQuery, scope: OrgScope = { bankCodes: 'all' }) {
-    const ch = stack.api.clickhouse;
-    return createAnalysisContext({
-      query,
-      range: resolveTimeRange(query.from, query.to, query.timeZone ?? PERSONS_BY_DAY_ZONE),
-      scope,
-      names: new NameResolver(await knownNames(ch, appId)),
-      now: Date.now(),
-      personResolution: 'join',
-      execute: async () => [],
-    });
-  }
-
   it('reads the projection instead of the events, and only where it answers exactly', async () => {
     const appId = await stack.load(
       withCustomerLogins({
@@ -471,16 +452,11 @@ describe('event analysis from the daily projection equals the reference', () => 
         { event: 'view', aggregation: 'users', filters: [{ property: 'plan', op: 'eq', values: ['a'] }] },
       ],
     };
-    const ctx = await contextOf(appId, query);
+    const ctx = await analysisContextOf(stack, query);
     expect(personsByDayMetrics(ctx)).toEqual([0, 1, 2]);
-    const explained = await stack.api.clickhouse.query({
-      query: `EXPLAIN ${personsByDaySql(ctx, [0, 1, 2])}`,
-      query_params: ctx.params.values,
-      format: 'TabSeparatedRaw',
-    });
-    const reads = [...(await explained.text()).matchAll(/ReadFromMergeTree \(([^)]+)\)/g)].map((m) => m[1]);
+    const reads = await planReads(stack, personsByDaySql(ctx, [0, 1, 2]), ctx.params.values);
     // The days are read twice (customers as stored, devices to resolve), the overrides once.
-    expect(reads.filter((table) => !table?.endsWith('person_overrides'))).toEqual([
+    expect(reads.filter((table) => !table.endsWith('person_overrides'))).toEqual([
       'persons_by_day',
       'persons_by_day',
     ]);
@@ -494,11 +470,11 @@ describe('event analysis from the daily projection equals the reference', () => 
       [{}, { bankCodes: 'all', branchCodes: ['B001-01'] }],
     ];
     for (const [change, scope] of others) {
-      expect(personsByDayMetrics(await contextOf(appId, { ...query, ...change }, scope))).toEqual([]);
+      expect(personsByDayMetrics(await analysisContextOf(stack, { ...query, ...change }, scope))).toEqual([]);
     }
     // A link of Asia/Shanghai (as some browsers in China report it) has the same days.
-    expect(personsByDayMetrics(await contextOf(appId, { ...query, timeZone: 'Asia/Chongqing' }))).toEqual([
-      0, 1, 2,
-    ]);
+    expect(
+      personsByDayMetrics(await analysisContextOf(stack, { ...query, timeZone: 'Asia/Chongqing' })),
+    ).toEqual([0, 1, 2]);
   });
 });

@@ -4,16 +4,32 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERSONS_BY_DAY_ZONE } from '../../../src/models/common/persons-by-day-source.ts';
+import { retentionByDaySets, retentionByDaySetsSql } from '../../../src/models/retention/day-sets-sql.ts';
+import { retentionReach } from '../../../src/models/retention/run.ts';
+import type { RetentionQuery } from '../../../src/models/retention/schema.ts';
+import type { OrgScope } from '../../../src/permissions/org-scope.ts';
 import { loginAs } from '../../security/support/sessions.ts';
 import {
   type RefRetentionQuery,
   referenceRetention,
   referenceRetentionEntries,
 } from '../reference/retention.ts';
-import { arbDataset, arbFilters, arbGroupBy, arbZone, RANGE } from '../support/arbitraries.ts';
+import { analysisContextOf } from '../support/analysis-context-of.ts';
+import {
+  arbDataset,
+  arbDenseDataset,
+  arbFilters,
+  arbGroupBy,
+  arbZone,
+  catalogSeed,
+  RANGE,
+  withCustomerLogins,
+} from '../support/arbitraries.ts';
 import { type Dataset, ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 import { groupOfKey, ids, type Persons } from '../support/person-lists.ts';
+import { planReads } from '../support/plan-reads.ts';
 
 interface Row {
   cohort: string;
@@ -304,6 +320,113 @@ describe('retention equals the reference', () => {
   it('on random data without group-by, returning = initial event (one array for both)', async () => {
     await equalsReference(fc.constant(undefined), 30, true);
   }, 300_000);
+});
+
+describe('retention from per-day customer sets', () => {
+  // Recurring "on" retention without filters, group-by or narrowing, in Shanghai periods, comes
+  // from the persons_by_day projection (periods 1..N) and one scan for period 0
+  // (retention/day-sets-sql.ts). The customers' events carry login ids, so both the stored
+  // customer bitmaps and the resolved device persons are exercised; busy days make ties and
+  // several events per customer-day (period 0) common.
+  it('equals the reference on random data, periods and events', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(arbDataset, arbDenseDataset).map(withCustomerLogins),
+        fc.constantFrom(PERSONS_BY_DAY_ZONE, 'Asia/Chongqing'),
+        fc.record({
+          initial: fc.constantFrom('view', 'login', '$any'),
+          returning: fc.constantFrom('view', 'buy', '$any'),
+          sameEvent: fc.boolean(),
+          period: fc.constantFrom('day' as const, 'week' as const, 'month' as const),
+          periods: fc.integer({ min: 1, max: 6 }),
+        }),
+        async (data, timeZone, o) => {
+          const appId = await stack.load(data);
+          const query: RefRetentionQuery = {
+            ...RANGE,
+            timeZone,
+            filters: [],
+            groupLimit: 2,
+            initial: { event: o.initial },
+            returning: { event: o.sameEvent ? o.initial : o.returning },
+            period: o.period,
+            periods: o.periods,
+            mode: 'recurring',
+            window: 'on',
+          };
+          const r = await stack.analyse<RetentionResult>('retention', { appId, ...query });
+          expect(
+            r.cohorts.map(({ cohort, group, size, retained }) => ({ cohort, group, size, retained })),
+          ).toEqual(referenceRetention(data, query));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 300_000);
+
+  it('counts period 0 only for a return after the first initial event, ties not, merged devices yes', async () => {
+    const r = await retention(
+      withCustomerLogins(
+        only(
+          [
+            ev(1, 'open', '2026-03-02T01:00:00Z'),
+            ev(1, 'open', '2026-03-02T01:00:00Z'), // the same instant: not after
+            ev(2, 'open', '2026-03-02T01:00:00Z'),
+            ev(102, 'open', '2026-03-02T03:00:00Z'), // device of customer 2, later: counts
+            ev(103, 'open', '2026-03-02T04:00:00Z'), // device of customer 3: in the cohort, no return
+            ev(3, 'open', '2026-03-03T05:00:00Z'), // day 1 of customer 3
+          ],
+          [
+            [102, 2],
+            [103, 3],
+          ],
+        ),
+      ),
+      { from: '2026-03-02', to: '2026-03-02' },
+    );
+    expect(cells(r)).toEqual([['2026-03-02', 3, [1, 1, 0, 0]]]);
+  });
+
+  it('reads the projection for periods 1..N and the events only for period 0; other queries scan', async () => {
+    const appId = await stack.load(
+      withCustomerLogins(only([...catalogSeed().events, ev(1, 'view', '2026-03-02T01:00:00Z')])),
+    );
+    const query: RetentionQuery = {
+      appId,
+      ...RANGE,
+      timeZone: PERSONS_BY_DAY_ZONE,
+      initial: { event: 'view' },
+      returning: { event: 'buy' },
+      period: 'week',
+      periods: 4,
+    };
+    const ctx = await analysisContextOf(stack, query);
+    expect(retentionByDaySets(ctx)).toBe(true);
+    const reads = await planReads(stack, retentionByDaySetsSql(ctx, retentionReach(ctx)), ctx.params.values);
+    // The days twice (customers as stored, devices to resolve), the events once (period 0).
+    expect(reads.filter((table) => !table.endsWith('person_overrides')).sort()).toEqual([
+      'persons_by_day',
+      'persons_by_day',
+      'tally.events',
+    ]);
+    const others: Array<[Partial<RetentionQuery>, OrgScope?]> = [
+      [{ timeZone: 'UTC' }],
+      [{ filters: [{ property: 'plan', op: 'eq', values: ['a'] }] }],
+      [{ groupBy: [{ source: 'event', property: 'plan' }] }],
+      [{ mode: 'first_time' }],
+      [{ window: 'on_or_after' }],
+      [{ initial: { event: 'view', filters: [{ property: 'plan', op: 'eq', values: ['a'] }] } }],
+      [{ returning: { event: 'buy', filters: [{ property: 'plan', op: 'eq', values: ['a'] }] } }],
+      [{}, { bankCodes: ['B001'] }],
+      [{}, { bankCodes: 'all', branchCodes: ['B001-01'] }],
+    ];
+    for (const [change, scope] of others) {
+      expect(retentionByDaySets(await analysisContextOf(stack, { ...query, ...change }, scope))).toBe(false);
+    }
+    expect(retentionByDaySets(await analysisContextOf(stack, { ...query, timeZone: 'Asia/Chongqing' }))).toBe(
+      true,
+    );
+  });
 });
 
 describe('retention lists equal the reference', () => {

@@ -1,11 +1,12 @@
 // Recurring retention from per-day customer sets: the cohort table of a query without filters,
-// group-by or org narrowing, in Shanghai days, weeks or months, "on" period k. A cohort is the
-// set of customers with the initial event in its period (within the range), its cell k the
-// intersection with the set of customers with the return event in period k: both are bitmaps
-// merged from the `persons_by_day` projection (common/persons-by-day-source.ts), so periods 1..N
-// never touch a customer's events. Period 0 depends on the order of a customer's events within
-// the period (a return after the entry's first initial event), which no per-day set holds: it is
-// one scan of the cohort periods' initial and return events, grouped by (customer, period).
+// group-by or org narrowing, in Shanghai days, weeks or months, "on" or "on or after" period k.
+// A cohort is the set of customers with the initial event in its period (within the range), its
+// cell k the intersection with the set of customers with the return event in period k (or from
+// k on): bitmaps merged from the `persons_by_day` projection (common/persons-by-day-source.ts),
+// so periods 1..N never touch a customer's events. Period 0 depends on the order of a customer's
+// events within the period (a return after the entry's first initial event), which no per-day
+// set holds: it is one scan of the cohort periods' initial and return events, grouped by
+// (customer, period).
 // 10^8 bench (app start -> app start, 30 days), engine alone, interleaved: 2.78-3.07 -> 2.2-2.7 s
 // (CPU -18 to -25%); the sets take ~0.75 s, period 0 the rest (../README.md, "Retention").
 // Builds SQL over bound parameters; never splices caller values.
@@ -35,7 +36,6 @@ export function retentionByDaySets(ctx: AnalysisContext<RetentionQuery>): boolea
   return (
     readsWholeUnionDays(ctx) &&
     (query.mode ?? 'recurring') === 'recurring' &&
-    (query.window ?? 'on') === 'on' &&
     (query.initial.filters?.length ?? 0) === 0 &&
     (query.returning.filters?.length ?? 0) === 0
   );
@@ -76,16 +76,33 @@ export function retentionByDaySetsSql(ctx: AnalysisContext<RetentionQuery>, reac
         GROUP BY day, event
       )
       GROUP BY day, event`;
-  const periods = `
-      SELECT groupArray(p) AS ps, groupArray(label) AS labels, groupArray(inits) AS initSets,
-             groupArray(rets) AS retSets
-      FROM (
+  const perPeriod = `
         SELECT ${RELATIVE_PERIOD[period]}(day) AS p, toString(any(${PERIOD_START[period]('day')})) AS label,
                groupBitmapMergeStateIf(people, ${isEvent(init, 'event')} AND day <= ${lastCohortDay}) AS inits,
                groupBitmapMergeStateIf(people, ${isEvent(ret, 'event')}) AS rets
         FROM (${sets})
-        GROUP BY p
+        GROUP BY p`;
+  // "On or after" period k: the customers with a return in any period from k on, i.e. in the
+  // union of the return sets of every later period, built once for all cohorts (a running union
+  // from the last period back).
+  const onOrAfter = query.window === 'on_or_after';
+  const periods = `
+      SELECT groupArray(p) AS ps, groupArray(label) AS labels, groupArray(inits) AS initSets,
+             groupArray(rets) AS retSets
+      FROM (${
+        onOrAfter
+          ? `
+        SELECT p, label, inits,
+               groupBitmapMergeState(rets) OVER (ORDER BY p DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rets
+        FROM (${perPeriod})`
+          : perPeriod
+      }
       )`;
+  // The return set of cell k: period p + k itself ("on"), or the first period from p + k on
+  // whose running union holds every later return ("on or after"); 0 when there is none.
+  const returnSet = onOrAfter
+    ? 'indexOf(ps, arrayMin(arrayFilter(x -> x >= p + k, ps)))'
+    : 'indexOf(ps, p + k)';
 
   // Period 0: per (customer, period) the first initial event in the range and the last return.
   // A condition the read itself already ensures is left out (the event when both are one, the
@@ -129,8 +146,8 @@ export function retentionByDaySetsSql(ctx: AnalysisContext<RetentionQuery>, reac
   return `
     WITH ${source.with}
     SELECT cohort, '' AS gkey, bitmapCardinality(initSet) AS size, zr[indexOf(zps, p)] AS r0,
-           (${offsets}, arrayMap(k -> if(indexOf(ps, p + k) = 0, toUInt64(0),
-                                      bitmapAndCardinality(initSet, retSets[indexOf(ps, p + k)])), ${offsets})) AS returned
+           (${offsets}, arrayMap(k -> if(${returnSet} = 0, toUInt64(0),
+                                      bitmapAndCardinality(initSet, retSets[${returnSet}])), ${offsets})) AS returned
     FROM (
       SELECT arrayJoin(arrayEnumerate(ps)) AS i, ps[i] AS p, labels[i] AS cohort, initSets[i] AS initSet, ps, retSets
       FROM (${periods}) AS periods

@@ -18,6 +18,7 @@ import {
 import { analysisContextOf } from '../support/analysis-context-of.ts';
 import {
   arbDataset,
+  arbDatasetWith,
   arbDenseDataset,
   arbFilters,
   arbGroupBy,
@@ -323,15 +324,17 @@ describe('retention equals the reference', () => {
 });
 
 describe('retention from per-day customer sets', () => {
-  // Recurring "on" retention without filters, group-by or narrowing, in Shanghai periods, comes
+  // Recurring retention without filters, group-by or narrowing, in Shanghai periods, comes
   // from the persons_by_day projection (periods 1..N) and one scan for period 0
   // (retention/day-sets-sql.ts). The customers' events carry login ids, so both the stored
   // customer bitmaps and the resolved device persons are exercised; busy days make ties and
-  // several events per customer-day (period 0) common.
+  // several events per customer-day (period 0) common, busy fortnights returns in some later
+  // periods and not in others ("on or after").
+  const arbBusyFortnight = arbDatasetWith({ minEvents: 40, maxEvents: 120 });
   it('equals the reference on random data, periods and events', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(arbDataset, arbDenseDataset).map(withCustomerLogins),
+        fc.oneof(arbDataset, arbDenseDataset, arbBusyFortnight).map(withCustomerLogins),
         fc.constantFrom(PERSONS_BY_DAY_ZONE, 'Asia/Chongqing'),
         fc.record({
           initial: fc.constantFrom('view', 'login', '$any'),
@@ -339,6 +342,7 @@ describe('retention from per-day customer sets', () => {
           sameEvent: fc.boolean(),
           period: fc.constantFrom('day' as const, 'week' as const, 'month' as const),
           periods: fc.integer({ min: 1, max: 6 }),
+          window: fc.constantFrom('on' as const, 'on_or_after' as const),
         }),
         async (data, timeZone, o) => {
           const appId = await stack.load(data);
@@ -352,7 +356,7 @@ describe('retention from per-day customer sets', () => {
             period: o.period,
             periods: o.periods,
             mode: 'recurring',
-            window: 'on',
+            window: o.window,
           };
           const r = await stack.analyse<RetentionResult>('retention', { appId, ...query });
           expect(
@@ -360,7 +364,7 @@ describe('retention from per-day customer sets', () => {
           ).toEqual(referenceRetention(data, query));
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 50 },
     );
   }, 300_000);
 
@@ -385,6 +389,23 @@ describe('retention from per-day customer sets', () => {
       { from: '2026-03-02', to: '2026-03-02' },
     );
     expect(cells(r)).toEqual([['2026-03-02', 3, [1, 1, 0, 0]]]);
+  });
+
+  it('counts "on or after" period k for a return in any later period, also past period N', async () => {
+    const r = await retention(
+      withCustomerLogins(
+        only([
+          ev(1, 'open', '2026-03-02T01:00:00Z'),
+          ev(1, 'open', '2026-03-04T01:00:00Z'), // day 2 only
+          ev(2, 'open', '2026-03-02T01:00:00Z'),
+          ev(2, 'open', '2026-03-03T01:00:00Z'), // day 1 only
+          ev(3, 'open', '2026-03-02T01:00:00Z'),
+          ev(3, 'open', '2026-03-09T01:00:00Z'), // day 7, past period N = 3
+        ]),
+      ),
+      { from: '2026-03-02', to: '2026-03-02', window: 'on_or_after' },
+    );
+    expect(cells(r)).toEqual([['2026-03-02', 3, [0, 3, 2, 1]]]);
   });
 
   it('reads the projection for periods 1..N and the events only for period 0; other queries scan', async () => {
@@ -414,7 +435,6 @@ describe('retention from per-day customer sets', () => {
       [{ filters: [{ property: 'plan', op: 'eq', values: ['a'] }] }],
       [{ groupBy: [{ source: 'event', property: 'plan' }] }],
       [{ mode: 'first_time' }],
-      [{ window: 'on_or_after' }],
       [{ initial: { event: 'view', filters: [{ property: 'plan', op: 'eq', values: ['a'] }] } }],
       [{ returning: { event: 'buy', filters: [{ property: 'plan', op: 'eq', values: ['a'] }] } }],
       [{}, { bankCodes: ['B001'] }],
@@ -423,9 +443,10 @@ describe('retention from per-day customer sets', () => {
     for (const [change, scope] of others) {
       expect(retentionByDaySets(await analysisContextOf(stack, { ...query, ...change }, scope))).toBe(false);
     }
-    expect(retentionByDaySets(await analysisContextOf(stack, { ...query, timeZone: 'Asia/Chongqing' }))).toBe(
-      true,
-    );
+    // A link of Asia/Shanghai has the same days; "on or after" is a union of the later sets.
+    for (const change of [{ timeZone: 'Asia/Chongqing' }, { window: 'on_or_after' as const }]) {
+      expect(retentionByDaySets(await analysisContextOf(stack, { ...query, ...change }))).toBe(true);
+    }
   });
 });
 

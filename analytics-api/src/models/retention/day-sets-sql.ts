@@ -125,8 +125,6 @@ export function retentionByDaySetsSql(ctx: AnalysisContext<RetentionQuery>, reac
       p: `${RELATIVE_PERIOD[period]}(toDate(e.time, {tz:String}))`,
     },
   });
-  const timeOf = (fn: 'min' | 'max', condition: string, column: string) =>
-    condition === '1' ? `${fn}(t)` : `${fn}If(t, ${column})`;
   // (customer, period) as one UInt128 (customer << 32 | period number): one hashed key.
   // Event times are positive, so a first initial time of 0 means "no initial event".
   const zero = `
@@ -135,7 +133,8 @@ export function retentionByDaySetsSql(ctx: AnalysisContext<RetentionQuery>, reac
         SELECT toInt64(bitAnd(cp, 4294967295)) AS p, countIf(first > 0 AND last > first) AS r0
         FROM (
           SELECT bitShiftLeft(toUInt128(person), 32) + toUInt128(p) AS cp,
-                 ${timeOf('min', isInit, 'isInit')} AS first, ${timeOf('max', isRet, 'isRet')} AS last
+                 ${isInit === '1' ? 'min(t)' : 'minIf(t, isInit)'} AS first,
+                 ${isRet === '1' ? 'max(t)' : 'maxIf(t, isRet)'} AS last
           FROM (${zeroSource})
           GROUP BY cp
         )

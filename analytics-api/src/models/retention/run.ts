@@ -72,10 +72,11 @@ export async function runRetention(
 ): Promise<Omit<RetentionResult, 'meta'>> {
   const reach = retentionReach(ctx);
   const { period, n } = reach;
-  const sql = retentionSql(ctx, reach.returnEndMs);
-  const topKeys = sql.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
-  // Without filters, groups or narrowing, recurring "on" retention comes from per-day customer sets.
-  const cohortsSql = retentionByDaySets(ctx) ? retentionByDaySetsSql(ctx, reach) : sql.cohorts(topKeys);
+  // Recurring retention without filters, groups or narrowing comes from per-day customer sets
+  // (never grouped: no top groups); everything else from the scan.
+  const sql = retentionByDaySets(ctx) ? null : retentionSql(ctx, reach.returnEndMs);
+  const topKeys = sql?.topGroups ? (await ctx.rows<{ gkey: string }>(sql.topGroups)).map((r) => r.gkey) : [];
+  const cohortsSql = sql ? sql.cohorts(topKeys) : retentionByDaySetsSql(ctx, reach);
   const raw = await ctx.rows<{
     cohort: string;
     gkey: string;
@@ -102,7 +103,7 @@ export async function runRetention(
       rates: retained.map((v) => (v === null ? null : ratio(v, Number(r.size)))),
     };
   });
-  const groupKeys = sql.topGroups
+  const groupKeys = sql?.topGroups
     ? [...topKeys, ...(rows.some((r) => r.gkey === OTHERS_GROUP) ? [OTHERS_GROUP] : [])]
     : [''];
   const average = groupKeys.map((gkey): RetentionRow => {

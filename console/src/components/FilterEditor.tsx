@@ -1,5 +1,6 @@
 // Filters as rows of property / operator / values, for event or user properties. Values are typed
-// comma-separated; numbers stay numbers so numeric operators compare numerically.
+// comma-separated; numbers stay numbers so numeric operators compare numerically; dates (before /
+// after) are typed as the API reads them, e.g. 2026-03-02.
 import type { Filter, FilterOp } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Choice, PropertyPicker } from './pickers.tsx';
@@ -16,6 +17,8 @@ const OPS: ReadonlyArray<readonly [FilterOp, string, string]> = [
   ['lt', '小于', '<'],
   ['lte', '小于等于', '<='],
   ['between', '区间', 'between'],
+  ['before', '早于', 'before'],
+  ['after', '晚于', 'after'],
   ['is_set', '有值', 'is set'],
   ['not_set', '无值', 'is not set'],
 ];
@@ -75,6 +78,8 @@ export function FilterEditor({
               <label>
                 {t('q.value')}
                 <input
+                  // A date names its whole day: "before" ends at its start, "after" begins at its end.
+                  placeholder={f.op === 'before' || f.op === 'after' ? 'YYYY-MM-DD [HH:MM:SS]' : undefined}
                   defaultValue={(f.values ?? []).join(',')}
                   onBlur={(e) => set(i, { values: parseValues(e.target.value) })}
                 />

@@ -8,6 +8,8 @@ import type { Filter } from './query-schema.ts';
 import type { SqlParams } from './sql-params.ts';
 
 const NUMERIC_OPS = new Set(['gt', 'gte', 'lt', 'lte', 'between']);
+/** A year, month, day, or a day with hours[:minutes[:seconds]], as ISO text orders them. */
+const ISO_DATE_PREFIX = /^\d{4}(-\d{2}(-\d{2}([ T]\d{2}(:\d{2}(:\d{2})?)?)?)?)?$/;
 
 function numbers(filter: Filter, field: string, count?: number): number[] {
   const values = filter.values ?? [];
@@ -86,8 +88,20 @@ export function filterSql(
       if (values.length !== 1) {
         throw new ApiError('FILTER_INVALID', `"${filter.op}" needs exactly 1 value`, `${field}.values`);
       }
-      const op = filter.op === 'before' ? '<' : '>';
-      return `(${p.isSet} AND ${p.text} ${op} ${params.add(values[0], 'String')})`;
+      if (!ISO_DATE_PREFIX.test(values[0] as string)) {
+        throw new ApiError(
+          'FILTER_INVALID',
+          `"${filter.op}" needs a date or date-time such as 2026-03-02 or 2026-03-02 08:30:00`,
+          `${field}.values`,
+        );
+      }
+      // ISO text orders like time, and a shorter value names a whole period: "before
+      // 2026-03-02" ends when that day starts, "after" it starts when the day ends (a later text
+      // with the value as its prefix is inside the day, not after it).
+      const bound = params.add(values[0], 'String');
+      return filter.op === 'before'
+        ? `(${p.isSet} AND ${p.text} < ${bound})`
+        : `(${p.isSet} AND ${p.text} > ${bound} AND NOT startsWith(${p.text}, ${bound}))`;
     }
   }
 }

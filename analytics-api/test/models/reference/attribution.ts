@@ -107,7 +107,7 @@ export function referenceAttribution(
   q: RefAttributionQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): RefAttributionResult {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const lookback = (q.lookbackDays ?? 7) * DAY;
   const halfLife = (q.halfLifeDays ?? 7) * DAY;

@@ -25,9 +25,14 @@ const EVENT_COLUMNS: Record<string, (e: RawEvent) => string> = {
   $branch_code: (e) => e.branchCode,
   $session_id: (e) => e.sessionId,
 };
-const USER_COLUMNS: Record<string, (p: Profile) => string> = {
+/** A profile's first/last seen time as the console shows it: seconds, in the query's zone. */
+const seenText = (ms: number, zone: string) =>
+  ms > 0 ? DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm:ss') : '';
+const USER_COLUMNS: Record<string, (p: Profile, zone: string) => string> = {
   $bank_code: (p) => p.bankCode,
   $branch_code: (p) => p.branchCode,
+  $first_seen: (p, zone) => seenText(p.firstSeen, zone),
+  $last_seen: (p, zone) => seenText(p.lastSeen, zone),
 };
 
 export class Reference {
@@ -36,7 +41,11 @@ export class Reference {
   readonly numericEvent = new Set<string>();
   readonly numericUser = new Set<string>();
 
-  constructor(readonly data: Dataset) {
+  /** `timeZone`: the query's zone, in which date-valued properties are rendered. */
+  constructor(
+    readonly data: Dataset,
+    readonly timeZone = 'UTC',
+  ) {
     for (const [from, to] of data.overrides) this.persons.set(from, to);
     for (const p of data.profiles) this.profiles.set(p.personId, p);
     for (const e of data.events) for (const k of Object.keys(e.numProps)) this.numericEvent.add(k);
@@ -66,7 +75,7 @@ export class Reference {
     const profile = this.profiles.get(this.person(e));
     const col = USER_COLUMNS[name];
     if (col) {
-      const text = profile ? col(profile) : '';
+      const text = profile ? col(profile, this.timeZone) : '';
       return { set: text !== '', text, num: null };
     }
     if (this.numericUser.has(name)) {
@@ -109,8 +118,11 @@ export class Reference {
         return v.set && (v.num ?? 0) >= Number(values[0]) && (v.num ?? 0) <= Number(values[1]);
       case 'before':
         return v.set && v.text < String(values[0]);
-      case 'after':
-        return v.set && v.text > String(values[0]);
+      case 'after': {
+        // A date names its whole day (a month its month): "after" starts when it ends.
+        const bound = String(values[0]);
+        return v.set && v.text > bound && !v.text.startsWith(bound);
+      }
       default:
         throw new Error(`reference: unknown op ${f.op}`);
     }

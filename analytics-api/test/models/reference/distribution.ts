@@ -102,7 +102,7 @@ export function referenceDistributionPeople(
   q: RefDistributionQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): { people: { person: number; value: number; key: string }[]; top: string[] } {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const zone = q.timeZone;
   const { start, end } = rangeOf(q.from, q.to, zone);
   const byPerson = new Map<number, RawEvent[]>();

@@ -68,7 +68,7 @@ function aggregate(ref: Reference, metric: RefMetric, events: RawEvent[]): numbe
 
 /** The events of each metric in range and scope, with each event's group key (top N + others). */
 function metricEvents(data: Dataset, q: RefEventQuery, scope: RefScope) {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const inRange = data.events.filter(
     (e) => e.time >= start && e.time < end && ref.inScope(e, scope) && ref.matchesAll(e, q.filters),

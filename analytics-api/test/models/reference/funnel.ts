@@ -66,7 +66,7 @@ export function referenceFunnel(
   q: RefFunnelQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): RefFunnelResult {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const W = q.windowMinutes * 60_000;
   const n = q.steps.length;

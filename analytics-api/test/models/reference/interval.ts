@@ -98,7 +98,7 @@ export function referenceInterval(
   q: RefIntervalQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): RefIntervalResult {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const zone = q.timeZone;
   const g = q.granularity ?? 'day';
   const { start, end } = rangeOf(q.from, q.to, zone);

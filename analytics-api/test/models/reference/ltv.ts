@@ -60,7 +60,7 @@ export function referenceLtvMembers(
   q: RefLtvQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): Member[] {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const zone = q.timeZone;
   const days = q.days ?? 30;
   const { start, end } = rangeOf(q.from, q.to, zone);

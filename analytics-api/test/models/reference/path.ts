@@ -91,7 +91,7 @@ export function referencePath(
   q: RefPathQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): RefPathResult {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const zone = q.timeZone;
   const depth = q.depth ?? 5;
   const anchor = q.anchor ?? 'all';

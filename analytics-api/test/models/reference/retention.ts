@@ -61,7 +61,7 @@ export function referenceRetentionEntries(
   q: RefRetentionQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): RefRetentionEntry[] {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const matches = (e: Dataset['events'][number], s: RefRetentionQuery['initial']) =>
     (s.event === '$any' || e.event === s.event) && ref.matchesAll(e, s.filters);

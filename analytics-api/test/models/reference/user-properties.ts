@@ -78,7 +78,7 @@ export function referenceUserPropertiesCustomers(
   q: RefUserPropertiesQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): { customers: Customer[]; values: string[][] } {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const { start, end } = rangeOf(q.from, q.to, q.timeZone);
   const merged = new Set(data.overrides.map(([from]) => from));
   // A stand-in event of the customer, so user filters and dimensions read their profile.

@@ -52,6 +52,10 @@ const arbProfile = (personId: number) =>
       level: fc.option(fc.constantFrom('gold', 'silver'), { nil: undefined }),
       age: fc.option(fc.integer({ min: 18, max: 80 }), { nil: undefined }),
       bankCode: fc.constantFrom(...BANKS),
+      // First seen on a 6-hour clock around the range (midnights in every zone are common), last
+      // seen up to two days later: the date filters' day edges.
+      firstSeen: fc.integer({ min: 0, max: 6 * 4 }).map((k) => BASE + k * 6 * 3_600_000),
+      seenFor: fc.constantFrom(0, 1_000, 86_400_000, 2 * 86_400_000),
     })
     .map(
       (p): Profile => ({
@@ -60,8 +64,8 @@ const arbProfile = (personId: number) =>
         branchCode: '',
         props: p.level === undefined ? {} : { level: p.level },
         numProps: p.age === undefined ? {} : { age: p.age },
-        firstSeen: BASE,
-        lastSeen: BASE,
+        firstSeen: p.firstSeen,
+        lastSeen: p.firstSeen + p.seenFor,
       }),
     );
 
@@ -177,8 +181,14 @@ export const arbFilters = fc.array(
     }),
     fc.record({
       source: fc.constant('event' as const),
+      property: fc.constant('plan'),
+      op: fc.constantFrom('in' as const, 'not_in' as const, 'not_contains' as const),
+      values: fc.constantFrom(['a', 'gold plan'], ['b']),
+    }),
+    fc.record({
+      source: fc.constant('event' as const),
       property: fc.constant('amount'),
-      op: fc.constantFrom('gt' as const, 'lte' as const),
+      op: fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
       values: fc.constant([50]),
     }),
     fc.record({
@@ -192,6 +202,19 @@ export const arbFilters = fc.array(
       property: fc.constant('level'),
       op: fc.constantFrom('eq' as const, 'is_set' as const, 'not_set' as const),
       values: fc.constant(['gold']),
+    }),
+    fc.record({
+      source: fc.constant('user' as const),
+      property: fc.constant('level'),
+      op: fc.constantFrom('in' as const, 'not_in' as const),
+      values: fc.constantFrom(['gold', 'silver'], ['gold']),
+    }),
+    fc.record({
+      source: fc.constant('user' as const),
+      property: fc.constantFrom('$first_seen', '$last_seen'),
+      op: fc.constantFrom('before' as const, 'after' as const),
+      // A day (its edges fall at the zone's midnight), an hour, a second.
+      values: fc.constantFrom(['2026-03-02'], ['2026-03-03 06'], ['2026-03-01 18:00:00']),
     }),
     fc.record({
       source: fc.constant('user' as const),

@@ -148,6 +148,24 @@ export function controlSpecs(ctx: SuiteContext): void {
         },
       ]);
 
+      // A global date filter on the profile: "first seen after" a day, typed as the API reads it.
+      const global = page.locator('fieldset.filters', { has: page.getByText('全局筛选', { exact: true }) });
+      await global.getByRole('button', { name: '添加筛选' }).click();
+      await global.getByLabel('属性来源').selectOption('user');
+      await global.getByLabel('属性', { exact: true }).selectOption('$first_seen');
+      await global.getByLabel('条件').selectOption('after');
+      await expect
+        .poll(() => global.getByLabel('值（多个用逗号分隔）').getAttribute('placeholder'))
+        .toBe('YYYY-MM-DD [HH:MM:SS]');
+      await global.getByLabel('值（多个用逗号分隔）').fill('2026-03-02');
+      await global.getByLabel('值（多个用逗号分隔）').blur();
+      const dated = await runFromForm(page, 'events', (b) =>
+        JSON.stringify(b.filters ?? []).includes('after'),
+      );
+      expect(dated.body.filters).toEqual([
+        { source: 'user', property: '$first_seen', op: 'after', values: ['2026-03-02'] },
+      ]);
+
       await openModel(page, 'funnel');
       const step2 = page.locator('details.event-filters').nth(1);
       await step2.locator('summary').click();

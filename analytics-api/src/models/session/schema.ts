@@ -83,7 +83,7 @@ export const SessionStatsSchema = Type.Object({
   medianDurationSeconds: NUM_OR_NULL,
   eventsPerSession: NUM_OR_NULL,
   screensPerSession: NUM_OR_NULL,
-  /** Sessions with at most one screen view. */
+  /** Sessions with exactly one screen view (none is not a bounce). */
   bounces: Type.Integer(),
   bounceRate: NUM_OR_NULL,
   /** countEvent: occurrences, sessions with at least one, and occurrences per session (0 / null without it). */

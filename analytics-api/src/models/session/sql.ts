@@ -157,7 +157,7 @@ export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
     SELECT gkey, period, ${name('entryRank')} AS entry, ${name('exitRank')} AS exit,
            count() AS sessions, ${usersSql('grp')} AS users,
            avg(dur) AS avgDur, quantileExactLow(0.5)(${duration}) AS medDur, sum(evs) AS events,
-           sum(scr) AS screens, countIf(scr <= 1) AS bounces, sum(cnt) AS counted,
+           sum(scr) AS screens, countIf(scr = 1) AS bounces, sum(cnt) AS counted,
            countIf(cnt > 0) AS withCounted, grouping(gkey, period, entryRank, exitRank) AS grp
     FROM (${sessionsSql(ctx, screens, topKeys)})
     GROUP BY GROUPING SETS (${sets})`;

@@ -91,7 +91,7 @@ function stats(list: Session[]): RefSessionStats {
   const sum = (f: (s: Session) => number) => list.reduce((a, s) => a + f(s), 0);
   const per = (x: number) => (n === 0 ? null : round6(x / n));
   const durs = list.map((s) => s.dur).sort((a, b) => a - b);
-  const bounces = list.filter((s) => s.screens <= 1).length;
+  const bounces = list.filter((s) => s.screens === 1).length;
   return {
     sessions: n,
     users: new Set(list.map((s) => s.person)).size,
@@ -125,7 +125,7 @@ export function referenceSessions(
   q: RefSessionQuery,
   scope: RefScope = { bankCodes: 'all' },
 ): Session[] {
-  const ref = new Reference(data);
+  const ref = new Reference(data, q.timeZone);
   const zone = q.timeZone;
   const { start, end } = rangeOf(q.from, q.to, zone);
   const screens = q.screens ?? DEFAULT_SCREENS;

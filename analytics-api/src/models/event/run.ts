@@ -52,14 +52,18 @@ async function runForRange(ctx: AnalysisContext<EventQuery>, range: TimeRange): 
   ]);
   const periods = periodsOf(range, ctx.granularity);
   const byKey = new Map<string, Row>();
-  const groupsSeen = new Set<string>();
+  // A group is shown when some metric counted an event in it: the scan also reads events that only
+  // a metric's own filters leave out, and those alone must not make an "others" group of zeros.
+  const groupsCounted = new Set<string>();
+  const { metrics, formulas = [] } = ctx.query;
   for (const row of [...rows, ...dayRows]) {
     const key = `${row.period}\u0000${row.gkey}`;
     byKey.set(key, { ...byKey.get(key), ...row });
-    groupsSeen.add(String(row.gkey));
+    if (metrics.some((_, i) => Number(row[`cnt${i}`] ?? 0) > 0)) groupsCounted.add(String(row.gkey));
   }
-  const groups = sql.topGroups ? [...topKeys, ...(groupsSeen.has(OTHERS_GROUP) ? [OTHERS_GROUP] : [])] : [''];
-  const { metrics, formulas = [] } = ctx.query;
+  const groups = sql.topGroups
+    ? [...topKeys, ...(groupsCounted.has(OTHERS_GROUP) ? [OTHERS_GROUP] : [])]
+    : [''];
   const series: EventSeries[] = [];
   for (const gkey of groups) {
     const at = (period: string) => byKey.get(`${period}\u0000${gkey}`);

@@ -325,7 +325,7 @@ describe('funnel equals the reference', () => {
           order: fc.constantFrom('loose' as const, 'strict' as const),
           link: links,
           exclude: exclusions,
-          granularity: fc.constantFrom('day' as const, 'week' as const),
+          granularity: fc.constantFrom('hour' as const, 'day' as const, 'week' as const, 'month' as const),
         }),
         fc.record({
           person: fc.constantFrom(1, 2, 101),

@@ -181,7 +181,7 @@ describe('interval equals the reference', () => {
         arbZone,
         arbFilters,
         arbGroupBy,
-        fc.constantFrom('day' as const, 'week' as const, 'total' as const),
+        fc.constantFrom('hour' as const, 'day' as const, 'week' as const, 'month' as const, 'total' as const),
         fc.constantFrom('view', 'buy', '$any'),
         fc.constantFrom('view', 'buy', 'click'),
         fc.option(fc.constant('plan'), { nil: undefined }),

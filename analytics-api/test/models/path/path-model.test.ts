@@ -7,7 +7,7 @@ import { arbBusyDataset, arbBusyDatasetWith, SESSION_HOURS } from '../attributio
 import { arbGroupedBy, arbMaybeGroupedBy } from '../attribution/arb-group-by.ts';
 import { type RefPathDiagram, type RefPathQuery, referencePath } from '../reference/path.ts';
 import { arbDataset, arbFilters, arbZone, EVENT_NAMES, RANGE } from '../support/arbitraries.ts';
-import { type Dataset, ev } from '../support/dataset.ts';
+import { type Dataset, ev, profileOf } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 
 interface Node {
@@ -433,6 +433,100 @@ describe('path scenarios', () => {
     expect(grouped.json().error.field).toBe('listUsers.group');
     const tooDeep = await stack.post('path', { appId, ...day, depth: 11 });
     expect(tooDeep.statusCode).toBe(400);
+  });
+});
+
+describe('path: the per-customer bound on events held', () => {
+  // README "Path", memory bound: per customer at most 500 events per day of the range are held
+  // (groupArray(500 x days)); which ones past that is unspecified. So the robot here does one
+  // "tick" every 2 minutes (720 a day) and the session timeout is 1 minute: every tick is a
+  // session of its own, whichever ticks are held, and the diagram counts exactly the ticks held.
+  const TICK_MS = 2 * 60_000;
+  const ticks = (person: number, fromIso: string, count: number, sessionIds = false) =>
+    Array.from({ length: count }, (_, i) =>
+      ev(
+        person,
+        'tick',
+        Date.parse(fromIso) + i * TICK_MS,
+        sessionIds ? { sessionId: `t${person}-${i}` } : {},
+      ),
+    );
+  // A customer far below the bound: one session open -> buy (a gap of exactly the timeout stays).
+  const human = [
+    ev(2, 'open', '2026-03-02T08:00:00Z', { sessionId: 'h' }),
+    ev(2, 'buy', '2026-03-02T08:01:00Z', { sessionId: 'h' }),
+  ];
+  const oneDay = { from: '2026-03-02', to: '2026-03-02', timeZone: 'UTC', sessionTimeoutMinutes: 1 };
+  // 500 of the robot's 720 ticks held; the human's session whole.
+  const capped: Diagram = {
+    sessions: 501,
+    users: 2,
+    nodes: [
+      { level: 1, key: 'tick', event: 'tick', value: null, sessions: 500, users: 1, dropOff: 500 },
+      { level: 1, key: 'open', event: 'open', value: null, sessions: 1, users: 1, dropOff: 0 },
+      { level: 2, key: 'buy', event: 'buy', value: null, sessions: 1, users: 1, dropOff: 1 },
+    ],
+    links: [{ level: 1, source: 'open', target: 'buy', sessions: 1, users: 1 }],
+  };
+  // A profile with a level for a customer without events: the catalog knows the property, and
+  // grouping by it puts every path in the null group (the tuple plan, profile joined per customer).
+  const withLevel = (events: Dataset['events']): Dataset => ({
+    events,
+    overrides: [],
+    profiles: [profileOf(9, { props: { level: 'gold' } })],
+  });
+  const diagramOf = (r: Diagram): Diagram => ({
+    sessions: r.sessions,
+    users: r.users,
+    nodes: r.nodes,
+    links: r.links,
+  });
+
+  it('holds 500 events of a one-day range for a customer with 720 (packed and grouped plans)', async () => {
+    const appId = await stack.load(withLevel([...ticks(1, '2026-03-02T00:00:00Z', 720), ...human]));
+    const packed = await stack.analyse<PathResult>('path', { appId, ...oneDay });
+    expect(diagramOf(packed)).toEqual(capped);
+    const grouped = await stack.analyse<PathResult>('path', {
+      appId,
+      ...oneDay,
+      groupBy: [{ source: 'user', property: 'level' }],
+    });
+    expect(diagramOf(grouped)).toEqual(capped);
+    expect(grouped.groups!.map((g) => ({ group: g.group, ...diagramOf(g) }))).toEqual([
+      { group: [null], ...capped },
+    ]);
+  });
+
+  it('holds 500 events of a one-day range in session-id mode (one SDK session per tick)', async () => {
+    const appId = await stack.load(only([...ticks(1, '2026-03-02T00:00:00Z', 720, true), ...human]));
+    const r = await stack.analyse<PathResult>('path', { appId, ...oneDay, sessionMode: 'session_id' });
+    expect(diagramOf(r)).toEqual(capped);
+  });
+
+  it('holds 500 x the days of the range per customer, wherever in the range the events fall', async () => {
+    // Range of 2 days: at most 1,000 per customer. Customer 1: 1,440 ticks over both days (1,000
+    // held); customer 3: 720 ticks on the first day only (all held, though over 500 that day).
+    const appId = await stack.load(
+      withLevel([
+        ...ticks(1, '2026-03-02T00:00:00Z', 1440),
+        ...ticks(3, '2026-03-02T00:00:00Z', 720),
+        ...human,
+      ]),
+    );
+    const twoDays = { ...oneDay, to: '2026-03-03' };
+    const expected: Diagram = {
+      ...capped,
+      sessions: 1000 + 720 + 1,
+      users: 3,
+      nodes: [{ ...capped.nodes[0]!, sessions: 1720, users: 2, dropOff: 1720 }, ...capped.nodes.slice(1)],
+    };
+    expect(diagramOf(await stack.analyse<PathResult>('path', { appId, ...twoDays }))).toEqual(expected);
+    const grouped = await stack.analyse<PathResult>('path', {
+      appId,
+      ...twoDays,
+      groupBy: [{ source: 'user', property: 'level' }],
+    });
+    expect(diagramOf(grouped)).toEqual(expected);
   });
 });
 

@@ -323,6 +323,122 @@ describe('retention equals the reference', () => {
   }, 300_000);
 });
 
+describe('retention with per-event filters equals the reference', () => {
+  // The initial and the return event each carry filters of their own (event properties, numbers,
+  // the profile), on top of random global filters: an entry starts only at a matching initial
+  // event and returns only with a matching return event. The return event is another event, the
+  // same event with other filters, or the very same selector (the packed plan's one-array case).
+  // Per-event filters keep the query off the per-day sets, so this is the scan, grouped (tuples)
+  // and ungrouped (packed numbers).
+  const arbSomeFilters = arbFilters.filter((f) => f.length > 0);
+  const arbSelectorFilters = fc.oneof(
+    fc.tuple(arbSomeFilters, fc.constant([])),
+    fc.tuple(fc.constant([]), arbSomeFilters),
+    fc.tuple(arbSomeFilters, arbSomeFilters),
+  );
+  const withEventFiltersEqualsReference = (groupBys: typeof arbGroupBy, numRuns: number) =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.oneof(arbDataset, arbDenseDataset),
+        arbZone,
+        arbFilters,
+        groupBys,
+        arbSelectorFilters,
+        fc.record({
+          initial: fc.constantFrom('view', 'login', '$any'),
+          returning: fc.constantFrom('view', 'buy', '$any'),
+          same: fc.constantFrom('no' as const, 'event' as const, 'selector' as const),
+          period: fc.constantFrom('day' as const, 'week' as const, 'month' as const),
+          periods: fc.integer({ min: 1, max: 6 }),
+          mode: fc.constantFrom('recurring' as const, 'first_time' as const),
+          window: fc.constantFrom('on' as const, 'on_or_after' as const),
+        }),
+        async (data, timeZone, filters, groupBy, [initialFilters, returningFilters], o) => {
+          const appId = await stack.load(data);
+          const initial = {
+            event: o.initial,
+            ...(initialFilters.length ? { filters: initialFilters } : {}),
+          };
+          const returning =
+            o.same === 'selector'
+              ? initial
+              : {
+                  event: o.same === 'event' ? o.initial : o.returning,
+                  ...(returningFilters.length ? { filters: returningFilters } : {}),
+                };
+          const query: RefRetentionQuery = {
+            ...RANGE,
+            timeZone,
+            filters,
+            ...(groupBy ? { groupBy } : {}),
+            groupLimit: 2,
+            initial,
+            returning,
+            period: o.period,
+            periods: o.periods,
+            mode: o.mode,
+            window: o.window,
+          };
+          const r = await stack.analyse<RetentionResult>('retention', { appId, ...query });
+          expect(
+            r.cohorts.map(({ cohort, group, size, retained }) => ({ cohort, group, size, retained })),
+          ).toEqual(referenceRetention(data, query));
+        },
+      ),
+      { numRuns },
+    );
+  it('on random data, per-event filters, periods, modes, windows, groups and zones', async () => {
+    await withEventFiltersEqualsReference(arbGroupBy, 40);
+  }, 300_000);
+  it('on random data with per-event filters, without group-by (the packed plan)', async () => {
+    await withEventFiltersEqualsReference(fc.constant(undefined), 40);
+  }, 300_000);
+});
+
+describe('retention period limits', () => {
+  it('accepts up to 90 days, 12 weeks, 12 months and refuses one more, naming the field', async () => {
+    const appId = await stack.load(
+      only([ev(1, 'open', '2026-03-02T01:00:00Z'), ev(1, 'open', '2026-03-03T01:00:00Z')]),
+    );
+    const body = {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      timeZone: 'UTC',
+      initial: { event: 'open' },
+      returning: { event: 'open' },
+    };
+    const accepted: Array<['day' | 'week' | 'month', number]> = [
+      ['day', 90],
+      ['week', 12],
+      ['month', 12],
+    ];
+    for (const [period, periods] of accepted) {
+      const r = await stack.analyse<RetentionResult & { period: string; periods: number }>('retention', {
+        ...body,
+        period,
+        periods,
+      });
+      expect([r.period, r.periods, r.cohorts.length]).toEqual([period, periods, 1]);
+      // Period 0 and periods 1..N: one cell each; day 1 holds the return on 3-03.
+      expect(r.cohorts[0]!.retained).toHaveLength(periods + 1);
+      expect(r.cohorts[0]!.retained.slice(0, 2)).toEqual(period === 'day' ? [0, 1] : [1, 0]);
+    }
+    // 91 days is past the schema's maximum (a validation error of the body), 13 weeks and 13
+    // months past the model's own limit per period; each is a 400 naming "periods".
+    const refused: Array<['day' | 'week' | 'month', number, string]> = [
+      ['day', 91, 'body.periods'],
+      ['week', 13, 'periods'],
+      ['month', 13, 'periods'],
+    ];
+    for (const [period, periods, field] of refused) {
+      const res = await stack.post('retention', { ...body, period, periods });
+      expect([period, res.statusCode]).toEqual([period, 400]);
+      expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field });
+    }
+  });
+});
+
 describe('retention from per-day customer sets', () => {
   // Recurring retention without filters, group-by or narrowing, in Shanghai periods, comes
   // from the persons_by_day projection (periods 1..N) and one scan for period 0

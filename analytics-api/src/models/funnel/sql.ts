@@ -70,9 +70,14 @@ export function funnelSql(ctx: AnalysisContext<FunnelQuery>, options: FunnelSqlO
     const ref = ctx.names.property('event', query.linkProperty, 'linkProperty');
     link = propertySql(ref, params, 'e', ctx.timeZone).text;
   }
+  // With per-step or exclusion filters, only events matching some step or exclusion are read: the
+  // per-customer cap (first 1,000 matching events) must not be filled by events no filter admits.
+  // Without filters the event-name pre-filter already says the same.
+  const filtered = [...steps, ...exclusions].some((s) => (s.filters?.length ?? 0) > 0);
   const source = eventSourceSql(ctx, {
     events: [...steps.map((s) => s.event), ...exclusions.map((x) => x.event)],
     endMs: ctx.range.endMs + windowMs,
+    ...(filtered ? { where: [`(${[...stepConds, ...exclConds].join(' OR ')})`] } : {}),
     columns: {
       m: mask(stepConds),
       xm: mask(exclConds),

@@ -131,6 +131,29 @@ describe('funnel scenarios', () => {
     expect(users(r)).toEqual([1, 0]);
   });
 
+  it('counts only events that match a step toward the 1,000-event cap', async () => {
+    // Customer 1 makes 1,000 small transfers (amount 1) that step 1's filter (amount > 100) leaves
+    // out, then a large one and a buy: the cap holds the 1,000 first MATCHING events, so the large
+    // transfer and the buy are walked and customer 1 converts.
+    const small = Array.from({ length: 1000 }, (_, i) =>
+      ev(1, 'transfer', Date.parse('2026-03-02T00:00:00Z') + i * 1000, { numProps: { amount: 1 } }),
+    );
+    const r = await funnel(
+      only([
+        ...small,
+        ev(1, 'transfer', '2026-03-02T08:00:00Z', { numProps: { amount: 500 } }),
+        ev(1, 'buy', '2026-03-02T08:10:00Z'),
+      ]),
+      {
+        steps: [
+          { event: 'transfer', filters: [{ property: 'amount', op: 'gt', values: [100] }] },
+          { event: 'buy' },
+        ],
+      },
+    );
+    expect(users(r)).toEqual([1, 1]);
+  });
+
   it('loose order lets other step events happen in between; strict order does not', async () => {
     const data = only([
       ev(1, 'view', '2026-03-02T10:00:00Z'),

@@ -17,12 +17,12 @@ import { dataVersion } from './data-version.ts';
 import { ANALYSIS_ENGINE_SETTINGS } from './engine-settings.ts';
 import { NameResolver } from './name-resolver.ts';
 import { isQueryLimitError } from './query-limit-error.ts';
+import { queryLimitSettings } from './query-limits.ts';
 import type { ResultMeta } from './query-schema.ts';
 import { resolveTimeRange } from './time-range.ts';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 /** Per-query memory ceiling unless configured; a query over it fails fast instead of starving the other users. */
-const DEFAULT_MAX_MEMORY_BYTES = 6 * 1024 ** 3;
 
 const resultCache = new LRUCache<string, object>({ max: 500, ttl: 15 * 60_000 });
 
@@ -79,7 +79,6 @@ export async function runAnalysis(
     await request.audit('analysis.run', { model: model.name, query, cached: true });
     return { ...(await masked(hit)), meta: meta(true) };
   }
-  const memoryCap = app.config.clickhouse.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   let rowsRead = 0;
   const execute = async <T>(sql: string, params: Record<string, unknown>): Promise<T[]> => {
     try {
@@ -88,12 +87,7 @@ export async function runAnalysis(
         query_params: params,
         format: 'JSONEachRow',
         clickhouse_settings: {
-          max_execution_time: app.config.clickhouse.maxExecutionTimeS,
-          max_memory_usage: String(memoryCap),
-          // Large GROUP BYs and sorts (path and session state per customer over a long range) spill
-          // to disk at half the cap instead of failing at the cap.
-          max_bytes_before_external_group_by: String(Math.floor(memoryCap / 2)),
-          max_bytes_before_external_sort: String(Math.floor(memoryCap / 2)),
+          ...queryLimitSettings(app.config.clickhouse),
           ...ANALYSIS_ENGINE_SETTINGS,
           output_format_json_quote_64bit_integers: 0,
           output_format_json_quote_64bit_floats: 0,

@@ -1,4 +1,4 @@
-// Online now (实时在线): customers with any event in the last N minutes, total and by bank, and a
+// Online now (实时在线): customers with any event in the last N minutes, total, by bank and by branch, and a
 // minute-by-minute series of the last hour. Not cached (it must move within seconds of
 // ingestion); reads only the last hour of the app's events, scoped and person-resolved.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -7,6 +7,8 @@ import { IANAZone } from 'luxon';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
+import { isQueryLimitError } from '../common/query-limit-error.ts';
+import { queryLimitSettings } from '../common/query-limits.ts';
 import { DEFAULT_TIME_ZONE } from '../common/run-analysis.ts';
 
 export const OnlineNowQuerySchema = Type.Object(
@@ -24,6 +26,10 @@ export const OnlineNowResultSchema = Type.Object({
   asOf: Type.String({ description: 'ISO instant the figures were computed for' }),
   total: Type.Integer(),
   byBank: Type.Array(Type.Object({ bankCode: Type.String(), users: Type.Integer() })),
+  /** By branch within each bank; branchCode '' for events recorded without a branch. */
+  byBranch: Type.Array(
+    Type.Object({ bankCode: Type.String(), branchCode: Type.String(), users: Type.Integer() }),
+  ),
   /** The last 60 minutes, oldest first; minute is 'HH:mm' in the time zone. */
   series: Type.Array(Type.Object({ minute: Type.String(), users: Type.Integer() })),
 });
@@ -35,7 +41,8 @@ export const onlineNowRoute: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: 'analysis.run' },
       schema: {
         tags: ['analysis'],
-        summary: 'Customers active in the last N minutes, by bank, and per minute over the last hour',
+        summary:
+          'Customers active in the last N minutes, by bank and branch, and per minute over the last hour',
         querystring: OnlineNowQuerySchema,
         response: { 200: OnlineNowResultSchema },
       },
@@ -53,7 +60,7 @@ export const onlineNowRoute: FastifyPluginAsyncTypebox = async (app) => {
       const now = Date.now();
       const source = `
         SELECT if(po.new_person_id = 0, e.person_id, po.new_person_id) AS person, e.bank_code AS bank_code,
-               toUnixTimestamp64Milli(e.time) AS t
+               e.branch_code AS branch_code, toUnixTimestamp64Milli(e.time) AS t
         FROM events AS e
         LEFT JOIN (${PERSON_OVERRIDES_IN_FORCE}) AS po ON e.person_id = po.old_person_id
         WHERE e.app_id = {app:String} AND ${scope.sql}
@@ -72,16 +79,34 @@ export const onlineNowRoute: FastifyPluginAsyncTypebox = async (app) => {
             query: sql,
             query_params: params,
             format: 'JSONEachRow',
-            clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+            clickhouse_settings: {
+              ...queryLimitSettings(app.config.clickhouse),
+              output_format_json_quote_64bit_integers: 0,
+            },
           })
         ).json<T>();
-      const [totals, byBank, series] = await Promise.all([
-        query<{ users: number }>(`SELECT uniqExactIf(person, t >= {since:Int64}) AS users FROM (${source})`),
-        query<{ bankCode: string; users: number }>(
+      const limited = async <T>(sql: string) => {
+        try {
+          return await query<T>(sql);
+        } catch (error) {
+          if (isQueryLimitError(error)) throw new ApiError('QUERY_TOO_EXPENSIVE');
+          throw error;
+        }
+      };
+      const [totals, byBank, byBranch, series] = await Promise.all([
+        limited<{ users: number }>(
+          `SELECT uniqExactIf(person, t >= {since:Int64}) AS users FROM (${source})`,
+        ),
+        limited<{ bankCode: string; users: number }>(
           `SELECT bank_code AS bankCode, uniqExact(person) AS users FROM (${source}) WHERE t >= {since:Int64}
            GROUP BY bank_code ORDER BY users DESC, bankCode`,
         ),
-        query<{ minute: string; users: number }>(
+        limited<{ bankCode: string; branchCode: string; users: number }>(
+          `SELECT bank_code AS bankCode, branch_code AS branchCode, uniqExact(person) AS users
+           FROM (${source}) WHERE t >= {since:Int64}
+           GROUP BY bank_code, branch_code ORDER BY users DESC, bankCode, branchCode`,
+        ),
+        limited<{ minute: string; users: number }>(
           `SELECT formatDateTime(toStartOfMinute(fromUnixTimestamp64Milli(t)), '%H:%i', {tz:String}) AS minute,
                   intDiv(t, 60000) AS m, uniqExact(person) AS users
            FROM (${source}) GROUP BY m, minute ORDER BY m`,
@@ -101,6 +126,7 @@ export const onlineNowRoute: FastifyPluginAsyncTypebox = async (app) => {
         asOf: new Date(now).toISOString(),
         total: totals[0]?.users ?? 0,
         byBank,
+        byBranch,
         series: minutesAxis.map((minute) => ({ minute, users: perMinute.get(minute) ?? 0 })),
       };
     },

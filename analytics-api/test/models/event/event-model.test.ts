@@ -20,6 +20,7 @@ import {
 } from '../support/arbitraries.ts';
 import { type Dataset, ev, profileOf } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { loadDataset } from '../support/load-dataset.ts';
 import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
 import { planReads } from '../support/plan-reads.ts';
 
@@ -210,7 +211,7 @@ describe('event analysis scenarios', () => {
 
   it('serves a repeated query from the cache until new data arrives', async () => {
     const appId = await stack.load({
-      events: [ev(1, 'view', '2026-03-02T04:00:00Z')],
+      events: [ev(1, 'view', '2026-03-02T04:00:00Z'), ev(101, 'view', '2026-03-02T05:00:00Z')],
       overrides: none,
       profiles: [],
     });
@@ -218,13 +219,34 @@ describe('event analysis scenarios', () => {
       appId,
       from: '2026-03-02',
       to: '2026-03-02',
-      metrics: [{ event: 'view', aggregation: 'count' }],
+      metrics: [
+        { event: 'view', aggregation: 'count' },
+        { event: 'view', aggregation: 'users' },
+      ],
     };
+    const totals = (r: EventResult) => r.series.map((s) => s.total);
     const first = await stack.analyse<EventResult>('events', body);
     const again = await stack.analyse<EventResult>('events', body);
     expect(first.meta.cached).toBe(false);
     expect(again.meta.cached).toBe(true);
     expect(again.series).toEqual(first.series);
+    expect(totals(first)).toEqual([2, 2]);
+    // The data version is shared for up to 2 s between requests (data-version.ts); past that, an
+    // ID-Mapping merge (device 101 is customer 1's) and then a new event each give a new answer.
+    const afterVersionTtl = () => new Promise((resolve) => setTimeout(resolve, 2_100));
+    await loadDataset(stack.api.clickhouse, { events: [], overrides: [[101, 1]], profiles: [] }, appId);
+    await afterVersionTtl();
+    const merged = await stack.analyse<EventResult>('events', body);
+    expect([merged.meta.cached, totals(merged)]).toEqual([false, [2, 1]]);
+    await loadDataset(
+      stack.api.clickhouse,
+      { events: [ev(2, 'view', '2026-03-02T06:00:00Z')], overrides: none, profiles: [] },
+      appId,
+    );
+    await afterVersionTtl();
+    const more = await stack.analyse<EventResult>('events', body);
+    expect([more.meta.cached, totals(more)]).toEqual([false, [3, 2]]);
+    expect((await stack.analyse<EventResult>('events', body)).meta.cached).toBe(true);
   });
 });
 

@@ -1,5 +1,6 @@
-// An analysis that hits the engine's memory cap answers 422 QUERY_TOO_EXPENSIVE (never a 500), on
-// the real chdb engine: the same funnel runs under the default cap and fails under a 1 MB cap.
+// An analysis that hits the engine's memory cap or time limit answers 422 QUERY_TOO_EXPENSIVE (never
+// a 500), on the real chdb engine: the same query runs under the defaults and fails under a 1 MB cap
+// or a microsecond's time limit.
 // Seen at 10^8 events: the HTTP client reports the limit as `error.code = '241'` with "Code: 241"
 // cut from the message, which a message-only check missed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,5 +56,40 @@ describe('query limits', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ error: { code: 'QUERY_TOO_EXPENSIVE' } });
+  });
+
+  it('answers 422 QUERY_TOO_EXPENSIVE when a query runs past the time limit', async () => {
+    const appId = await stack.load({
+      events: [ev(1, 'view', '2026-03-02T08:00:00Z'), ev(1, 'buy', '2026-03-02T08:05:00Z')],
+      overrides: [],
+      profiles: [],
+    });
+    const body = {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      metrics: [{ event: 'view', aggregation: 'users' }],
+    };
+    expect((await stack.analyse<{ series: { total: number }[] }>('events', body)).series[0]?.total).toBe(1);
+    // A microsecond: every statement is past it at the engine's first check.
+    const hurried = await stack.api.buildAnother({
+      clickhouse: { ...stack.api.config.clickhouse, maxExecutionTimeS: 0.000001 },
+    });
+    const analyst = await loginAs(hurried, 'union.analyst');
+    for (const [model, query] of [
+      ['events', body],
+      [
+        'funnel',
+        { appId, from: '2026-03-02', to: '2026-03-02', steps: [{ event: 'view' }, { event: 'buy' }] },
+      ],
+    ] as const) {
+      const res = await analyst.request({
+        method: 'POST',
+        url: `/v1/analysis/${model}`,
+        payload: query,
+        headers: { 'cache-control': 'no-cache' },
+      });
+      expect([model, res.statusCode, res.json().error?.code]).toEqual([model, 422, 'QUERY_TOO_EXPENSIVE']);
+    }
   });
 });

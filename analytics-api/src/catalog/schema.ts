@@ -23,9 +23,20 @@ export const CatalogPropertySchema = Type.Object({
   displayName: Type.String(),
   description: Type.String(),
   hidden: Type.Boolean(),
+  /**
+   * Events (event properties) or profile writes (user properties) carrying it, within the
+   * caller's org scope; 0 for presets.
+   */
   volume: Type.Integer(),
   /** Event properties: the events that carry it. */
   events: Type.Array(Type.String()),
+  /**
+   * Within the caller's org scope: event properties, the first and last event time carrying it;
+   * user properties, the earliest and latest `last_seen` of a profile written with it. Absent for
+   * presets (columns every row has, not tracked by the catalog).
+   */
+  firstSeen: Type.Optional(Type.String({ description: 'ISO instant' })),
+  lastSeen: Type.Optional(Type.String({ description: 'ISO instant' })),
 });
 export type CatalogProperty = Static<typeof CatalogPropertySchema>;
 

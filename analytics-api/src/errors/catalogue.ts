@@ -36,6 +36,11 @@ export const API_ERRORS = {
     message: 'You can only grant roles whose permissions you hold yourself',
   },
   STAFF_OUT_OF_SCOPE: { status: 403, message: 'That staff account is outside what you may manage' },
+  METADATA_UNION_ONLY: {
+    status: 403,
+    message:
+      'Display names, descriptions and the hidden flag apply to the app for every bank, so only union-level admins may change them; ask an admin at the union to make the change',
+  },
   PASSWORD_POLICY: {
     status: 400,
     message:

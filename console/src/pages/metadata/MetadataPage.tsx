@@ -1,6 +1,7 @@
-// Metadata management (元数据管理): the app's events and properties with volumes (within the
-// user's scope), display names, descriptions and the hidden flag. Staff with metadata.manage edit
-// them in place; the pickers on every analysis page use the display names and skip hidden items.
+// Metadata management (元数据管理): the app's events and properties with volumes and last seen
+// (within the user's scope; presets have none), display names, descriptions and the hidden flag.
+// Staff with metadata.manage edit them in place; the pickers on every analysis page use the
+// display names and skip hidden items.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiFailure, api } from '../../api/client.ts';
@@ -123,7 +124,8 @@ function ItemTable({
                   <th scope="col">{t('col.name')}</th>
                   <th scope="col">{t('col.displayName')}</th>
                   <th scope="col">{t('col.description')}</th>
-                  <th scope="col">{items[0]?.type !== undefined ? t('col.type') : t('col.lastSeen')}</th>
+                  {items[0]?.type !== undefined && <th scope="col">{t('col.type')}</th>}
+                  <th scope="col">{t('col.lastSeen')}</th>
                   <th scope="col">{t('col.volume')}</th>
                   <th scope="col">{t('col.hidden')}</th>
                   {canEdit && <th scope="col">{t('meta.edit')}</th>}
@@ -152,7 +154,8 @@ function ItemTable({
                             onChange={(e) => setEditing({ ...editing, description: e.target.value })}
                           />
                         </td>
-                        <td>{item.type ?? (item.lastSeen ? i18n.instant(item.lastSeen) : '')}</td>
+                        {item.type !== undefined && <td>{item.type}</td>}
+                        <td>{item.lastSeen ? i18n.instant(item.lastSeen) : ''}</td>
                         <td className="num">{i18n.exact(item.volume)}</td>
                         <td>
                           <input
@@ -180,7 +183,8 @@ function ItemTable({
                         <th scope="row">{item.name}</th>
                         <td>{item.displayName}</td>
                         <td>{item.description}</td>
-                        <td>{item.type ?? (item.lastSeen ? i18n.instant(item.lastSeen) : '')}</td>
+                        {item.type !== undefined && <td>{item.type}</td>}
+                        <td>{item.lastSeen ? i18n.instant(item.lastSeen) : ''}</td>
                         <td className="num" data-value={item.volume}>
                           {i18n.exact(item.volume)}
                         </td>

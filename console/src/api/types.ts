@@ -61,5 +61,6 @@ export interface OnlineNow {
   readonly asOf: string;
   readonly total: number;
   readonly byBank: ReadonlyArray<{ bankCode: string; users: number }>;
+  readonly byBranch: ReadonlyArray<{ bankCode: string; branchCode: string; users: number }>;
   readonly series: ReadonlyArray<{ minute: string; users: number }>;
 }

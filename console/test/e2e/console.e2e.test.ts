@@ -194,7 +194,7 @@ describe('every analysis model', () => {
 });
 
 describe('online now and metadata', () => {
-  it('online now shows the API total and the by-bank table', async () => {
+  it('online now shows the API total and the by-bank and by-branch tables', async () => {
     const page = await as('union.analyst');
     await page.goto('about:blank');
     const answered = page.waitForResponse((r) => r.url().includes('/v1/analysis/online-now'));
@@ -209,6 +209,10 @@ describe('online now and metadata', () => {
         await page.request.get(`/v1/analysis/online-now?appId=${cs.appId}&minutes=5`)
       ).json()) as { total: number };
       expect(Math.abs(again.total - total)).toBeLessThanOrEqual(Math.max(2, again.total * 0.2));
+      // "By org" down to branches: a table of bank, branch and customers.
+      const branches = page.getByTestId('online-by-branch');
+      await branches.waitFor();
+      expect(await branches.getByRole('columnheader').allTextContents()).toContain('网点');
     }
     await screenshot(page, '20-online-now');
   }, 60_000);
@@ -248,7 +252,14 @@ describe('metadata management', () => {
     const picker = admin.getByLabel('事件 A');
     await picker.locator('option', { hasText: '转账（测试） (transfer)' }).waitFor({ state: 'attached' });
     expect(await picker.locator('option').allTextContents()).not.toContain('bill_pay');
-  }, 60_000);
+    // A bank's admin holds metadata.manage too, but names show for every bank: no Edit buttons,
+    // a note saying who may change them (the API refuses them with 403 METADATA_UNION_ONLY).
+    const bankAdmin = await as('b001.admin');
+    await bankAdmin.goto('/metadata');
+    await bankAdmin.getByTestId('metadata-table').waitFor();
+    await bankAdmin.getByText('仅联社（省级）管理员可修改', { exact: false }).waitFor();
+    expect(await bankAdmin.getByRole('button', { name: '编辑 transfer', exact: true }).count()).toBe(0);
+  }, 90_000);
 });
 
 describe('saved analyses and dashboards across tiers', () => {

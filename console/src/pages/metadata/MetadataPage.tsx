@@ -83,7 +83,9 @@ function ItemTable({
   const client = useQueryClient();
   const [showHidden, setShowHidden] = useState(true);
   const [editing, setEditing] = useState<Item | null>(null);
-  const canEdit = scope.can('metadata.manage');
+  // Names show for every bank, so the API lets only staff of the union node change them.
+  const unionStaff = scope.me.orgTier === 'union';
+  const canEdit = scope.can('metadata.manage') && unionStaff;
   const patch = useMutation({
     mutationFn: (item: Item) =>
       api(patchPath(item.name), {
@@ -102,7 +104,11 @@ function ItemTable({
   });
   return (
     <>
-      {!canEdit && <p className="small">{t('meta.readOnly')}</p>}
+      {!canEdit && (
+        <p className="small">
+          {scope.can('metadata.manage') && !unionStaff ? t('meta.unionOnly') : t('meta.readOnly')}
+        </p>
+      )}
       <label className="inline">
         <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />{' '}
         {t('meta.showHidden')}

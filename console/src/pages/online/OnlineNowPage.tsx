@@ -1,4 +1,4 @@
-// Online now (实时在线): customers active in the last N minutes, total and by bank, and the
+// Online now (实时在线): customers active in the last N minutes, total, by bank and by branch, and the
 // per-minute series of the last hour; refetches every 5 seconds (the API reads fresh events).
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -19,7 +19,7 @@ export default function OnlineNowPage() {
   const [minutes, setMinutes] = useState(5);
   const options = onlineNowQuery(scope.appId, scope.narrowTo, minutes, REFRESH_MS);
   const online = useQuery(options);
-  const bankName = (code: string) => scope.orgs.find((o) => o.code === code)?.name ?? code;
+  const orgName = (code: string) => scope.orgs.find((o) => o.code === code)?.name ?? code;
   return (
     <section aria-labelledby="online-title">
       <h1 id="online-title">{t('nav.online')}</h1>
@@ -65,7 +65,22 @@ export default function OnlineNowPage() {
               filename="online-by-bank.csv"
               testId="result-table"
               columns={[{ header: t('col.bank') }, { header: t('col.users'), kind: 'number' }]}
-              rows={d.byBank.map((b) => [`${bankName(b.bankCode)} (${b.bankCode})`, b.users])}
+              rows={d.byBank.map((b) => [`${orgName(b.bankCode)} (${b.bankCode})`, b.users])}
+            />
+            <DataTable
+              caption={t('online.byBranch')}
+              filename="online-by-branch.csv"
+              testId="online-by-branch"
+              columns={[
+                { header: t('col.bank') },
+                { header: t('col.branch') },
+                { header: t('col.users'), kind: 'number' },
+              ]}
+              rows={d.byBranch.map((b) => [
+                `${orgName(b.bankCode)} (${b.bankCode})`,
+                b.branchCode ? `${orgName(b.branchCode)} (${b.branchCode})` : t('online.noBranch'),
+                b.users,
+              ])}
             />
           </>
         )}

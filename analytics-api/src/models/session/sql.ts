@@ -39,9 +39,17 @@ function sourceSql(
   const include = q.includeEvents?.map((n, i) => names.event(n, `includeEvents[${i}]`));
   const bySessionId = q.sessionMode === 'session_id';
   const grouped = (q.groupBy?.length ?? 0) > 0;
+  // With includeEvents, the counted event joins the sessions only where it counts (its filters):
+  // a transfer the count leaves out is neither included nor counted, so it must not cut or join
+  // sessions either.
+  const kept = [...(include ?? []), ...screens.names];
+  const countedOnly = include && countName.length > 0 && !kept.includes(countName[0]!);
   return eventSourceSql(ctx, {
-    events: include ? [...include, ...screens.names, ...countName] : 'any',
-    where: bySessionId ? ["e.session_id != ''"] : [],
+    events: include ? [...kept, ...countName] : 'any',
+    where: [
+      ...(bySessionId ? ["e.session_id != ''"] : []),
+      ...(countedOnly ? [`(e.event != ${params.add(countName[0]!, 'String')} OR (${countCond}))`] : []),
+    ],
     // The group keys alone need no resolved person (unless they come from the profile).
     ...(columns === 'group key' ? { resolvePerson: false } : {}),
     columns:

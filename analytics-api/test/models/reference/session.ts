@@ -131,22 +131,20 @@ export function referenceSessions(
   const screens = q.screens ?? DEFAULT_SCREENS;
   const bySessionId = q.sessionMode === 'session_id';
   const timeout = (q.sessionTimeoutMinutes ?? 30) * 60_000;
-  const included = q.includeEvents
-    ? new Set([
-        ...q.includeEvents,
-        ...screens.map((s) => s.event),
-        ...(q.countEvent && q.countEvent.event !== '$any' ? [q.countEvent.event] : []),
-      ])
-    : null;
+  const included = q.includeEvents ? new Set([...q.includeEvents, ...screens.map((s) => s.event)]) : null;
   const counted = (e: RawEvent) =>
     q.countEvent !== undefined &&
     (q.countEvent.event === '$any' || e.event === q.countEvent.event) &&
     ref.matchesAll(e, q.countEvent.filters);
+  // With includeEvents: the included and screen events, plus the counted event where it counts (a
+  // counted "$any" counts among them and widens nothing).
+  const sessionEvent = (e: RawEvent) =>
+    included === null || included.has(e.event) || (q.countEvent?.event !== '$any' && counted(e));
   const dayOf = (t: number) => DateTime.fromMillis(t, { zone }).toISODate();
   const buckets = new Map<string, { person: number; hits: Hit[] }>();
   for (const e of data.events) {
     if (e.time < start || e.time >= end || !ref.inScope(e, scope) || !ref.matchesAll(e, q.filters)) continue;
-    if (included && !included.has(e.event)) continue;
+    if (!sessionEvent(e)) continue;
     if (bySessionId && e.sessionId === '') continue;
     const person = ref.person(e);
     const skey = bySessionId ? e.sessionId : '';

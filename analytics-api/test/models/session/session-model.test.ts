@@ -301,6 +301,43 @@ describe('session scenarios', () => {
   });
 });
 
+describe('session: included events and the counted event', () => {
+  it('lets the counted event join the sessions only where its filters count it', async () => {
+    // Customer 1 opens at 10:00 and 10:50 with a small transfer at 10:25 in between; customer 2
+    // opens at 11:00 and makes a large transfer at 11:20. Sessions of opens plus counted large
+    // transfers: the small transfer is neither included nor counted, so customer 1's opens are 50
+    // minutes apart, two sessions; customer 2's large transfer is counted in their one session.
+    const at = (hhmm: string) => `2026-03-02T${hhmm}:00Z`;
+    const appId = await stack.load({
+      events: [
+        ev(1, 'open', at('10:00')),
+        ev(1, 'transfer', at('10:25'), { numProps: { amount: 5 } }),
+        ev(1, 'open', at('10:50')),
+        ev(2, 'open', at('11:00')),
+        ev(2, 'transfer', at('11:20'), { numProps: { amount: 500 } }),
+      ],
+      overrides: [],
+      profiles: [],
+    });
+    const r = await stack.analyse<SessionResult>('session', {
+      appId,
+      from: '2026-03-02',
+      to: '2026-03-02',
+      timeZone: 'UTC',
+      granularity: 'total',
+      includeEvents: ['open'],
+      countEvent: { event: 'transfer', filters: [{ property: 'amount', op: 'gt', values: [100] }] },
+    });
+    expect(r.overall.total).toMatchObject({
+      sessions: 3,
+      users: 2,
+      countEventTotal: 1,
+      sessionsWithCountEvent: 1,
+    });
+    expect(r.overall.total.eventsPerSession).toBeCloseTo(4 / 3, 5); // (1 + 1 + 2) / 3
+  });
+});
+
 describe('session equals the reference', () => {
   const equalsReference = (datasets: fc.Arbitrary<Dataset>, numRuns: number) =>
     fc.assert(
@@ -314,6 +351,17 @@ describe('session equals the reference', () => {
         fc.constantFrom(30, 60, 240),
         fc.option(fc.constant(['click', 'login']), { nil: undefined }),
         fc.option(fc.constantFrom('buy', '$any'), { nil: undefined }),
+        // The counted event's own filters: with includeEvents, they decide which of its events
+        // join the sessions at all.
+        fc.option(
+          fc.constantFrom(
+            [{ property: 'amount', op: 'gt', values: [50] }],
+            [{ property: 'plan', op: 'eq', values: ['a'] }],
+          ),
+          {
+            nil: undefined,
+          },
+        ),
         fc.integer({ min: 1, max: 3 }),
         async (
           data,
@@ -325,6 +373,7 @@ describe('session equals the reference', () => {
           timeout,
           includeEvents,
           count,
+          countFilters,
           screenLimit,
         ) => {
           const appId = await stack.load(data);
@@ -339,7 +388,9 @@ describe('session equals the reference', () => {
             sessionTimeoutMinutes: timeout,
             ...(includeEvents ? { includeEvents } : {}),
             screens: [{ event: 'view', property: 'plan' }],
-            ...(count ? { countEvent: { event: count } } : {}),
+            ...(count
+              ? { countEvent: { event: count, ...(countFilters ? { filters: countFilters } : {}) } }
+              : {}),
             screenLimit,
           };
           const { meta: _, ...r } = await stack.analyse<SessionResult>('session', { appId, ...query });

@@ -34,7 +34,7 @@ interface EventResult {
   periods: string[];
   series: Series[];
   previous?: { periods: string[]; series: Series[] };
-  meta: { cached: boolean };
+  meta: { cached: boolean; dataVersion: string };
 }
 
 let stack: EngineStack;
@@ -225,12 +225,24 @@ describe('event analysis scenarios', () => {
       ],
     };
     const totals = (r: EventResult) => r.series.map((s) => s.total);
+    // Asks again until two answers in a row carry one data version (a background merge of parts
+    // may move it between two requests): the second of those must come from the cache.
+    const expectCachedRepeat = async (previous: EventResult): Promise<void> => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const next = await stack.analyse<EventResult>('events', body);
+        if (next.meta.dataVersion === previous.meta.dataVersion) {
+          expect(next.meta.cached).toBe(true);
+          expect(next.series).toEqual(previous.series);
+          return;
+        }
+        previous = next;
+      }
+      expect.fail('the data version moved on every one of 5 requests');
+    };
     const first = await stack.analyse<EventResult>('events', body);
-    const again = await stack.analyse<EventResult>('events', body);
     expect(first.meta.cached).toBe(false);
-    expect(again.meta.cached).toBe(true);
-    expect(again.series).toEqual(first.series);
     expect(totals(first)).toEqual([2, 2]);
+    await expectCachedRepeat(first);
     // The data version is shared for up to 2 s between requests (data-version.ts); past that, an
     // ID-Mapping merge (device 101 is customer 1's) and then a new event each give a new answer.
     const afterVersionTtl = () => new Promise((resolve) => setTimeout(resolve, 2_100));
@@ -246,7 +258,7 @@ describe('event analysis scenarios', () => {
     await afterVersionTtl();
     const more = await stack.analyse<EventResult>('events', body);
     expect([more.meta.cached, totals(more)]).toEqual([false, [3, 2]]);
-    expect((await stack.analyse<EventResult>('events', body)).meta.cached).toBe(true);
+    await expectCachedRepeat(more);
   });
 });
 

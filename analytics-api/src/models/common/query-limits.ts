@@ -3,6 +3,7 @@
 // engine-settings.ts.
 import type { ApiConfig } from '../../config.ts';
 
+/** Memory ceiling per query unless configured: over it a query fails fast, not starving others. */
 const DEFAULT_MAX_MEMORY_BYTES = 6 * 1024 ** 3;
 
 /** ClickHouse settings capping one statement's run time and memory. */

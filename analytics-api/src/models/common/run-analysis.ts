@@ -22,7 +22,6 @@ import type { ResultMeta } from './query-schema.ts';
 import { resolveTimeRange } from './time-range.ts';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
-/** Per-query memory ceiling unless configured; a query over it fails fast instead of starving the other users. */
 
 const resultCache = new LRUCache<string, object>({ max: 500, ttl: 15 * 60_000 });
 

@@ -1,6 +1,7 @@
-// Online now (实时在线): customers with any event in the last N minutes, total, by bank and by branch, and a
-// minute-by-minute series of the last hour. Not cached (it must move within seconds of
-// ingestion); reads only the last hour of the app's events, scoped and person-resolved.
+// Online now (实时在线): customers with any event in the last N minutes, total, by bank and by
+// branch, and a minute-by-minute series of the last hour. Not cached (it must move within seconds
+// of ingestion); reads only the last hour of the app's events, scoped and person-resolved, under
+// the analyses' time and memory limits.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { IANAZone } from 'luxon';
@@ -73,9 +74,9 @@ export const onlineNowRoute: FastifyPluginAsyncTypebox = async (app) => {
         since: now - minutes * 60_000,
         tz: timeZone,
       };
-      const query = async <T>(sql: string) =>
-        (
-          await app.clickhouse.query({
+      const query = async <T>(sql: string): Promise<T[]> => {
+        try {
+          const result = await app.clickhouse.query({
             query: sql,
             query_params: params,
             format: 'JSONEachRow',
@@ -83,30 +84,25 @@ export const onlineNowRoute: FastifyPluginAsyncTypebox = async (app) => {
               ...queryLimitSettings(app.config.clickhouse),
               output_format_json_quote_64bit_integers: 0,
             },
-          })
-        ).json<T>();
-      const limited = async <T>(sql: string) => {
-        try {
-          return await query<T>(sql);
+          });
+          return await result.json<T>();
         } catch (error) {
           if (isQueryLimitError(error)) throw new ApiError('QUERY_TOO_EXPENSIVE');
           throw error;
         }
       };
       const [totals, byBank, byBranch, series] = await Promise.all([
-        limited<{ users: number }>(
-          `SELECT uniqExactIf(person, t >= {since:Int64}) AS users FROM (${source})`,
-        ),
-        limited<{ bankCode: string; users: number }>(
+        query<{ users: number }>(`SELECT uniqExactIf(person, t >= {since:Int64}) AS users FROM (${source})`),
+        query<{ bankCode: string; users: number }>(
           `SELECT bank_code AS bankCode, uniqExact(person) AS users FROM (${source}) WHERE t >= {since:Int64}
            GROUP BY bank_code ORDER BY users DESC, bankCode`,
         ),
-        limited<{ bankCode: string; branchCode: string; users: number }>(
+        query<{ bankCode: string; branchCode: string; users: number }>(
           `SELECT bank_code AS bankCode, branch_code AS branchCode, uniqExact(person) AS users
            FROM (${source}) WHERE t >= {since:Int64}
            GROUP BY bank_code, branch_code ORDER BY users DESC, bankCode, branchCode`,
         ),
-        limited<{ minute: string; users: number }>(
+        query<{ minute: string; users: number }>(
           `SELECT formatDateTime(toStartOfMinute(fromUnixTimestamp64Milli(t)), '%H:%i', {tz:String}) AS minute,
                   intDiv(t, 60000) AS m, uniqExact(person) AS users
            FROM (${source}) GROUP BY m, minute ORDER BY m`,

@@ -7,7 +7,7 @@ import { personsByDayMetrics, personsByDaySql } from '../../../src/models/event/
 import type { EventQuery } from '../../../src/models/event/schema.ts';
 import type { OrgScope } from '../../../src/permissions/org-scope.ts';
 import { loginAs } from '../../security/support/sessions.ts';
-import { type RefEventQuery, referenceEventAnalysis, referenceEventPersons } from '../reference/event.ts';
+import { type RefEventQuery, referenceEventPersons } from '../reference/event.ts';
 import { analysisContextOf } from '../support/analysis-context-of.ts';
 import {
   arbDataset,
@@ -23,6 +23,7 @@ import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
 import { loadDataset } from '../support/load-dataset.ts';
 import { ids, keyOfGroup, type Persons } from '../support/person-lists.ts';
 import { planReads } from '../support/plan-reads.ts';
+import { expectEventReference } from './expect-event-reference.ts';
 
 interface Series {
   key: string;
@@ -346,7 +347,6 @@ describe('event analysis equals the reference', () => {
           'distinct' as const,
         ),
         async (data, timeZone, filters, groupBy, granularity, aggregation) => {
-          const appId = await stack.load(data);
           const query: RefEventQuery = {
             ...randomBase(timeZone, granularity, filters, groupBy),
             metrics: [
@@ -358,11 +358,7 @@ describe('event analysis equals the reference', () => {
               },
             ],
           };
-          const r = await stack.analyse<EventResult>('events', { appId, ...query });
-          const expected = referenceEventAnalysis(data, query);
-          expect(r.series.map(({ key, group, values, total }) => ({ key, group, values, total }))).toEqual(
-            expected,
-          );
+          await expectEventReference(stack, data, query);
         },
       ),
       { numRuns: 40 },
@@ -394,7 +390,6 @@ describe('event analysis with metric filters equals the reference', () => {
           .array(arbMetric, { minLength: 1, maxLength: 3 })
           .filter((ms) => ms.some((m) => m.filters.length > 0)),
         async (data, timeZone, filters, groupBy, granularity, metrics) => {
-          const appId = await stack.load(data);
           const query: RefEventQuery = {
             ...randomBase(timeZone, granularity, filters, groupBy),
             metrics: metrics.map(({ event, aggregation, filters: own }) => ({
@@ -408,11 +403,7 @@ describe('event analysis with metric filters equals the reference', () => {
                   : {}),
             })),
           };
-          const r = await stack.analyse<EventResult>('events', { appId, ...query });
-          const expected = referenceEventAnalysis(data, query);
-          expect(r.series.map(({ key, group, values, total }) => ({ key, group, values, total }))).toEqual(
-            expected,
-          );
+          await expectEventReference(stack, data, query);
         },
       ),
       { numRuns: 40 },
@@ -563,7 +554,6 @@ describe('event analysis from the daily projection equals the reference', () => 
         ),
         fc.boolean(),
         async (data, timeZone, granularity, counted, withSum) => {
-          const appId = await stack.load(data);
           const query: RefEventQuery = {
             ...RANGE,
             timeZone,
@@ -574,10 +564,7 @@ describe('event analysis from the daily projection equals the reference', () => 
               ...(withSum ? [{ event: 'buy', aggregation: 'sum' as const, property: 'amount' }] : []),
             ],
           };
-          const r = await stack.analyse<EventResult>('events', { appId, ...query });
-          expect(r.series.map(({ key, group, values, total }) => ({ key, group, values, total }))).toEqual(
-            referenceEventAnalysis(data, query),
-          );
+          await expectEventReference(stack, data, query);
         },
       ),
       { numRuns: 25 },

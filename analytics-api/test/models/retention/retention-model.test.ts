@@ -62,6 +62,13 @@ async function retention(data: Dataset, query: Record<string, unknown>): Promise
     ...query,
   });
 }
+/** Runs `query` (every option given) on `data` and requires the reference's cohorts. */
+async function expectReferenceCohorts(data: Dataset, query: RefRetentionQuery): Promise<void> {
+  const r = await retention(data, { ...query });
+  expect(r.cohorts.map(({ cohort, group, size, retained }) => ({ cohort, group, size, retained }))).toEqual(
+    referenceRetention(data, query),
+  );
+}
 const only = (events: Dataset['events'], overrides: Dataset['overrides'] = []): Dataset => ({
   events,
   overrides,
@@ -290,7 +297,6 @@ describe('retention equals the reference', () => {
           window: fc.constantFrom('on' as const, 'on_or_after' as const),
         }),
         async (data, timeZone, filters, groupBy, o) => {
-          const appId = await stack.load(data);
           const query: RefRetentionQuery = {
             ...RANGE,
             timeZone,
@@ -304,10 +310,7 @@ describe('retention equals the reference', () => {
             mode: o.mode,
             window: o.window,
           };
-          const r = await stack.analyse<RetentionResult>('retention', { appId, ...query });
-          expect(
-            r.cohorts.map(({ cohort, group, size, retained }) => ({ cohort, group, size, retained })),
-          ).toEqual(referenceRetention(data, query));
+          await expectReferenceCohorts(data, query);
         },
       ),
       { numRuns },
@@ -354,7 +357,6 @@ describe('retention with per-event filters equals the reference', () => {
           window: fc.constantFrom('on' as const, 'on_or_after' as const),
         }),
         async (data, timeZone, filters, groupBy, [initialFilters, returningFilters], o) => {
-          const appId = await stack.load(data);
           const initial = {
             event: o.initial,
             ...(initialFilters.length ? { filters: initialFilters } : {}),
@@ -379,10 +381,7 @@ describe('retention with per-event filters equals the reference', () => {
             mode: o.mode,
             window: o.window,
           };
-          const r = await stack.analyse<RetentionResult>('retention', { appId, ...query });
-          expect(
-            r.cohorts.map(({ cohort, group, size, retained }) => ({ cohort, group, size, retained })),
-          ).toEqual(referenceRetention(data, query));
+          await expectReferenceCohorts(data, query);
         },
       ),
       { numRuns },
@@ -461,7 +460,6 @@ describe('retention from per-day customer sets', () => {
           window: fc.constantFrom('on' as const, 'on_or_after' as const),
         }),
         async (data, timeZone, o) => {
-          const appId = await stack.load(data);
           const query: RefRetentionQuery = {
             ...RANGE,
             timeZone,
@@ -474,10 +472,7 @@ describe('retention from per-day customer sets', () => {
             mode: 'recurring',
             window: o.window,
           };
-          const r = await stack.analyse<RetentionResult>('retention', { appId, ...query });
-          expect(
-            r.cohorts.map(({ cohort, group, size, retained }) => ({ cohort, group, size, retained })),
-          ).toEqual(referenceRetention(data, query));
+          await expectReferenceCohorts(data, query);
         },
       ),
       { numRuns: 50 },

@@ -11,14 +11,24 @@ interface ValidationIssue {
   readonly params?: Record<string, unknown>;
 }
 
-/** `body.password`, `querystring.limit`, ... from an ajv issue. */
+/**
+ * The field an ajv issue names, written as the models name theirs (`steps[0].event`, `password`),
+ * so a caller reads one form whichever check refused the request; outside the body it says where
+ * (`querystring.limit`, `params.id`).
+ */
 export function validationField(context: string | undefined, issue: ValidationIssue): string {
   const path = (issue.instancePath ?? '').split('/').filter(Boolean);
   const missing = issue.params?.missingProperty;
   if (typeof missing === 'string') path.push(missing);
   const extra = issue.params?.additionalProperty;
   if (typeof extra === 'string') path.push(extra);
-  return [context ?? 'body', ...path].join('.');
+  const location = context && context !== 'body' ? [context] : [];
+  const field = [...location, ...path].reduce(
+    (named, part) => (/^\d+$/.test(part) ? `${named}[${part}]` : named ? `${named}.${part}` : part),
+    '',
+  );
+  // An issue with the whole body (not an object, say) has no path of its own.
+  return field || (context ?? 'body');
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

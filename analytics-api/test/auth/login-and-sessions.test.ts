@@ -143,7 +143,7 @@ describe('login', () => {
   it('validates the login body and names the field', async () => {
     const res = await stack.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'x' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', field: 'body.password' } });
+    expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', field: 'password' } });
     expect(res.json().error.message).toContain('required');
   });
 });

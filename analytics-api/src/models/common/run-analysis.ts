@@ -46,7 +46,7 @@ export async function runAnalysis(
   const query = applySensitiveQueryPolicy({ ...body, timeZone }, sensitive, app.keyring);
   const range = resolveTimeRange(query.from, query.to, timeZone);
   const [version, resolution] = await Promise.all([
-    dataVersion(app.clickhouse),
+    dataVersion(app.clickhouse, app.config.clickhouse.cluster ?? ''),
     personResolution(app.clickhouse, query.appId),
   ]);
   const key = createHash('sha256')

@@ -426,7 +426,7 @@ describe('retention period limits', () => {
     // 91 days is past the schema's maximum (a validation error of the body), 13 weeks and 13
     // months past the model's own limit per period; each is a 400 naming "periods".
     const refused: Array<['day' | 'week' | 'month', number, string]> = [
-      ['day', 91, 'body.periods'],
+      ['day', 91, 'periods'],
       ['week', 13, 'periods'],
       ['month', 13, 'periods'],
     ];

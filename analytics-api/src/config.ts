@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { type AnalysisQueueLimits, DEFAULT_ANALYSIS_QUEUE } from './models/common/analysis-queue.ts';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8700 }),
@@ -19,6 +20,12 @@ const Env = Type.Object({
   CLICKHOUSE_OVERRIDES_RELOAD_S: Type.Integer({ minimum: 0, default: 10 }),
   /** Cluster name for ON CLUSTER DDL (retention TTL); empty on a single node. */
   CLICKHOUSE_CLUSTER: Type.String({ default: '', pattern: '^[A-Za-z0-9_]{0,64}$' }),
+  /** Analyses running on ClickHouse at once; keep it times CLICKHOUSE_MAX_MEMORY_BYTES within the engine's memory. */
+  ANALYSIS_MAX_RUNNING: Type.Integer({ minimum: 1, default: DEFAULT_ANALYSIS_QUEUE.running }),
+  /** Analyses that may wait for a turn (served bank by bank in turn); one more gets 503 ANALYSIS_BUSY. */
+  ANALYSIS_MAX_QUEUED: Type.Integer({ minimum: 0, default: DEFAULT_ANALYSIS_QUEUE.queued }),
+  /** Longest wait for a turn, seconds; past it 503 ANALYSIS_BUSY. */
+  ANALYSIS_MAX_WAIT_S: Type.Integer({ minimum: 1, default: DEFAULT_ANALYSIS_QUEUE.maxWaitMs / 1000 }),
   MYSQL_URL: Type.String({ default: 'mysql://tally:tally@127.0.0.1:3307/tally' }),
   /** `id:base64key,id:base64key` - the first key encrypts, all of them decrypt (rotation). */
   TALLY_SECRET_KEYS: Type.String({ default: '' }),
@@ -63,6 +70,8 @@ export interface ApiConfig {
     /** Overrides dictionary keeper's period (CLICKHOUSE_OVERRIDES_RELOAD_S); 0 turns the keeper off. */
     readonly overridesReloadS: number;
   };
+  /** How many analyses run and wait at once (ANALYSIS_MAX_*); absent: the defaults (3, 200, 30 s). */
+  readonly analysisQueue?: AnalysisQueueLimits;
   readonly mysqlUrl: string;
   /** Newest first: keys[0] encrypts new values; every key decrypts. */
   readonly secretKeys: readonly SecretKey[];
@@ -136,6 +145,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       maxMemoryBytes: raw.CLICKHOUSE_MAX_MEMORY_BYTES,
       cluster: raw.CLICKHOUSE_CLUSTER,
       overridesReloadS: raw.CLICKHOUSE_OVERRIDES_RELOAD_S,
+    }),
+    analysisQueue: Object.freeze({
+      running: raw.ANALYSIS_MAX_RUNNING,
+      queued: raw.ANALYSIS_MAX_QUEUED,
+      maxWaitMs: raw.ANALYSIS_MAX_WAIT_S * 1000,
     }),
     mysqlUrl: raw.MYSQL_URL,
     secretKeys: Object.freeze(secretKeys),

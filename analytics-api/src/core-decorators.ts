@@ -1,12 +1,13 @@
 // The shared services every feature plugin reads: `app.clickhouse`, `app.metadata`, `app.config`,
-// `app.keyring`, registered once on the root instance (fastify-plugin skips encapsulation so
-// every prefix sees them). Also the request decorators' types, set by permissions/enforce-plugin.ts.
+// `app.keyring`, `app.analysisQueue`, registered once on the root instance (fastify-plugin skips
+// encapsulation so every prefix sees them). Also the request decorators' types, set by permissions/enforce-plugin.ts.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import type { MetadataDb } from '@tally/infra/mysql';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiConfig } from './config.ts';
 import type { Keyring } from './crypto/keyring.ts';
+import { AnalysisQueue, DEFAULT_ANALYSIS_QUEUE } from './models/common/analysis-queue.ts';
 import type { RouteEntry } from './permissions/enforce-plugin.ts';
 import type { OrgScope } from './permissions/org-scope.ts';
 import type { Principal } from './permissions/principal.ts';
@@ -17,6 +18,8 @@ declare module 'fastify' {
     metadata: MetadataDb;
     config: ApiConfig;
     keyring: Keyring;
+    /** Admits analyses to ClickHouse, a few at a time, bank by bank in turn. */
+    analysisQueue: AnalysisQueue;
     /** Every route registered so far with its permission (the authorisation tests walk it). */
     routeCatalogue: readonly RouteEntry[];
   }
@@ -49,6 +52,7 @@ export const coreDecorators = fp(
     app.decorate('metadata', services.metadata);
     app.decorate('config', services.config);
     app.decorate('keyring', services.keyring);
+    app.decorate('analysisQueue', new AnalysisQueue(services.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE));
   },
   { name: 'tally-core-decorators' },
 );

@@ -3,12 +3,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { retryDelayMs, shouldRetry } from './api/retry-policy.ts';
 import { App } from './app/App.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
 import './styles.css';
 
 const queryClient = new QueryClient({
-  defaultOptions: { queries: { refetchOnWindowFocus: false, retry: 1 } },
+  defaultOptions: { queries: { refetchOnWindowFocus: false, retry: shouldRetry, retryDelay: retryDelayMs } },
 });
 
 createRoot(document.getElementById('root')!).render(

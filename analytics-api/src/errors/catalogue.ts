@@ -81,6 +81,10 @@ export const API_ERRORS = {
     message:
       'That property is marked sensitive and stored encrypted: analyses can test whether it is set, and match phone, ID card and bank card numbers exactly, but not group, measure or compare by it',
   },
+  ANALYSIS_BUSY: {
+    status: 503,
+    message: 'Too many analyses are running or waiting; try again in a few seconds',
+  },
   QUERY_TOO_EXPENSIVE: {
     status: 422,
     message: 'The analysis hit its time or memory limit; narrow the date range, org scope or filters',

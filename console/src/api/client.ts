@@ -9,6 +9,8 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Seconds the server asked to wait before asking again (Retry-After), when it said. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
   }
@@ -61,6 +63,7 @@ export async function api<T>(path: string, options: CallOptions = {}): Promise<T
       error?.code ?? `HTTP_${response.status}`,
       error?.message ?? (text.slice(0, 200) || response.statusText),
       error?.field,
+      Number(response.headers.get('retry-after')) || undefined,
     );
   }
   return data as T;

@@ -5,6 +5,14 @@ import type { ReactNode } from 'react';
 import { ApiFailure } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
+/** Limits the user can act on read in the console's language; other errors as the API put them. */
+function explanation(t: ReturnType<typeof useI18n>['t'], e: unknown): string {
+  if (!(e instanceof ApiFailure)) return String(e);
+  if (e.code === 'ANALYSIS_BUSY') return `${t('state.busy')} (${e.code})`;
+  if (e.code === 'QUERY_TOO_EXPENSIVE') return `${t('state.tooExpensive')} (${e.code})`;
+  return `${e.code}: ${e.message}`;
+}
+
 export function QueryState<T>({
   query,
   queryKey,
@@ -18,6 +26,7 @@ export function QueryState<T>({
 }) {
   const { t } = useI18n();
   const client = useQueryClient();
+  const explain = (e: unknown) => explanation(t, e);
   if (query.isFetching && !query.data)
     return (
       <div className="state" role="status" aria-live="polite">
@@ -33,7 +42,7 @@ export function QueryState<T>({
     return (
       <div className="state error" role="alert">
         <strong>{notAvailable ? t('state.notAvailable') : t('state.error')}</strong>
-        {!notAvailable && <p>{e instanceof ApiFailure ? `${e.code}: ${e.message}` : String(e)}</p>}
+        {!notAvailable && <p>{explain(e)}</p>}
         <button type="button" onClick={() => query.refetch()}>
           {t('state.retry')}
         </button>

@@ -33,6 +33,14 @@ export const MESSAGES = {
   'state.cancel': ['取消查询', 'Cancel query'],
   'state.cancelled': ['查询已取消', 'Query cancelled'],
   'state.notAvailable': ['该分析模型尚未上线', 'This analysis model is not available yet'],
+  'state.busy': [
+    '当前分析请求较多，已自动重试仍未轮到；请稍后再试',
+    'Many analyses are running; asked again several times without getting a turn. Try again in a moment',
+  ],
+  'state.tooExpensive': [
+    '分析超出时间或内存上限：请缩短时间范围、缩小组织范围或增加筛选条件',
+    'The analysis hit its time or memory limit: narrow the date range, org scope or filters',
+  ],
   'q.run': ['查询', 'Run'],
   'q.dateRange': ['时间范围', 'Date range'],
   'q.from': ['开始日期', 'From'],

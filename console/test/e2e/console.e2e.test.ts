@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../analytics-api/src/staff/seed-demo.ts';
 import { MODEL_NAMES } from '../../src/app/model-names.ts';
 import { CONSOLE_ROOT } from '../../src/server/config.ts';
+import { busyEngineSpecs } from './specs/busy-engine.ts';
 import { comparisonSpecs } from './specs/comparison.ts';
 import { controlSpecs } from './specs/controls.ts';
 import { forwardedAddressSpecs } from './specs/forwarded-address.ts';
@@ -464,5 +465,6 @@ personSpecs(ctx);
 comparisonSpecs(ctx);
 groupBySpecs(ctx);
 forwardedAddressSpecs(ctx);
+busyEngineSpecs(ctx);
 // Last: checks the bodies every spec above sent.
 contractSpecs(ctx);

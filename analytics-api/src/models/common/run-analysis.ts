@@ -1,6 +1,7 @@
 // Runs one model for one request: resolves the time range, checks names against the catalog
 // (reloading it once if a name is new), serves a cached result for the same (model, query, scope,
-// data version), otherwise runs the model's SQL under time and memory limits, and audits the run.
+// data version) or joins the run computing it now, otherwise waits for a turn in the analysis
+// queue (analysis-queue.ts) and runs the model's SQL under time and memory limits; audits the run.
 // Never lets a ClickHouse limit error surface as a 500: it becomes QUERY_TOO_EXPENSIVE.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -13,6 +14,7 @@ import { loadSensitiveFields } from '../../masking/sensitive-fields.ts';
 import { applySensitiveQueryPolicy } from '../../masking/sensitive-query-policy.ts';
 import { createAnalysisContext } from './analysis-context.ts';
 import type { AnalysisQueryBase, AnyAnalysisModel } from './analysis-model.ts';
+import { analysisLane } from './analysis-queue.ts';
 import { dataVersion } from './data-version.ts';
 import { ANALYSIS_ENGINE_SETTINGS } from './engine-settings.ts';
 import { NameResolver } from './name-resolver.ts';
@@ -24,6 +26,8 @@ import { resolveTimeRange } from './time-range.ts';
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 const resultCache = new LRUCache<string, object>({ max: 500, ttl: 15 * 60_000 });
+/** Results being computed now, by cache key. */
+const inFlight = new Map<string, Promise<object>>();
 
 export async function runAnalysis(
   app: FastifyInstance,
@@ -114,14 +118,33 @@ export async function runAnalysis(
     });
     return model.run(ctx);
   };
+  // The same question already being computed (a board opened by several people at once) is
+  // answered by that computation instead of a second run on ClickHouse.
+  const running = inFlight.get(key);
+  if (running) {
+    const shared = await running;
+    await request.audit('analysis.run', { model: model.name, query, cached: true, shared: true });
+    return { ...(await masked(shared)), meta: meta(true) };
+  }
+  const computation = (async () => {
+    const release = await app.analysisQueue.acquire(analysisLane(request.principal));
+    try {
+      return await attempt(false);
+    } catch (error) {
+      const unknownName =
+        error instanceof ApiError && (error.code === 'UNKNOWN_EVENT' || error.code === 'UNKNOWN_PROPERTY');
+      if (!unknownName) throw error;
+      return await attempt(true);
+    } finally {
+      release();
+    }
+  })();
+  inFlight.set(key, computation);
   let result: object;
   try {
-    result = await attempt(false);
-  } catch (error) {
-    const unknownName =
-      error instanceof ApiError && (error.code === 'UNKNOWN_EVENT' || error.code === 'UNKNOWN_PROPERTY');
-    if (!unknownName) throw error;
-    result = await attempt(true);
+    result = await computation;
+  } finally {
+    if (inFlight.get(key) === computation) inFlight.delete(key);
   }
   resultCache.set(key, result);
   await request.audit('analysis.run', { model: model.name, query, cached: false, rows: rowsRead });

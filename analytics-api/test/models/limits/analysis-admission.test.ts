@@ -1,0 +1,134 @@
+// How analyses reach ClickHouse through the real API (real MariaDB, the chdb engine): the same
+// question asked by several people at once runs once; at most ANALYSIS_MAX_RUNNING run at once,
+// the rest wait bank by bank in turn; a full queue answers 503 ANALYSIS_BUSY with Retry-After.
+// The engine is observed by counting, in a wrapper that passes every call on, the model queries
+// the API sends it (the engine keeps no query log here).
+import type { ClickHouseClient } from '@tally/infra/clickhouse';
+import type { FastifyInstance } from 'fastify';
+import type { RowDataPacket } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAs } from '../../security/support/sessions.ts';
+import { ev } from '../support/dataset.ts';
+import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+
+let stack: EngineStack;
+let appId: string;
+/** String parameters of every model query the API sent the engine, in order. */
+const modelQueries: string[][] = [];
+
+beforeAll(async () => {
+  stack = await startEngineStack();
+  appId = await stack.load({
+    events: [
+      ev(1, 'view', '2026-03-02T01:00:00Z'),
+      ev(1, 'buy', '2026-03-02T02:00:00Z'),
+      ev(2, 'open', '2026-03-02T03:00:00Z', { bankCode: 'B002' }),
+      ev(2, 'pay', '2026-03-02T04:00:00Z', { bankCode: 'B002' }),
+    ],
+    overrides: [],
+    profiles: [],
+  });
+  const client: ClickHouseClient = stack.api.clickhouse;
+  const query = client.query.bind(client);
+  // Model queries are the ones sent with the analysis limits (run-analysis.ts `execute`).
+  client.query = ((params: Parameters<ClickHouseClient['query']>[0]) => {
+    const settings = (params.clickhouse_settings ?? {}) as Record<string, unknown>;
+    if ('output_format_json_quote_64bit_floats' in settings) {
+      const values = Object.values(params.query_params ?? {}).filter((v) => typeof v === 'string');
+      modelQueries.push(values as string[]);
+    }
+    return query(params);
+  }) as ClickHouseClient['query'];
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const body = (event: string) => ({
+  appId,
+  from: '2026-03-02',
+  to: '2026-03-02',
+  granularity: 'total',
+  metrics: [{ event, aggregation: 'count' }],
+});
+
+/** Polls until `ready` holds (the queue is observed, not slept on). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !ready(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(ready()).toBe(true);
+}
+
+describe('analysis admission', () => {
+  it('runs one question asked by four people at once a single time', async () => {
+    modelQueries.length = 0;
+    const question = { ...body('view'), from: '2026-03-01' };
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        stack.analyse<{ series: { total: number }[]; meta: { cached: boolean } }>('events', question),
+      ),
+    );
+    expect(answers.map((a) => a.series[0]!.total)).toEqual([1, 1, 1, 1]);
+    expect(answers.filter((a) => !a.meta.cached)).toHaveLength(1);
+    const runs = modelQueries.filter((values) => values.includes(appId));
+    expect(runs.length).toBeGreaterThan(0);
+    // Every model query of the one computation: a second run would repeat them.
+    expect(new Set(runs.map((values) => JSON.stringify(values))).size).toBe(runs.length);
+    const [audit] = await stack.api.metadata.pool.query<RowDataPacket[]>(
+      `SELECT JSON_VALUE(details, '$.cached') AS cached, COUNT(*) AS n FROM audit_log
+       WHERE action = 'analysis.run' AND details LIKE ? GROUP BY cached ORDER BY cached`,
+      [`%${appId}%2026-03-01%`],
+    );
+    // MariaDB's JSON_VALUE reads the booleans as 0 / 1.
+    expect(audit.map((r) => [String(r.cached), Number(r.n)])).toEqual([
+      ['0', 1],
+      ['1', 3],
+    ]);
+  });
+
+  describe('with one analysis at a time and room for four to wait', () => {
+    let app: FastifyInstance;
+    beforeAll(async () => {
+      app = await stack.api.buildAnother({ analysisQueue: { running: 1, queued: 4, maxWaitMs: 30_000 } });
+    });
+
+    it('serves the waiting banks in turn and refuses a fifth waiter with 503 and Retry-After', async () => {
+      const b001 = await loginAs(app, 'b001.analyst');
+      const b002 = await loginAs(app, 'b002.analyst');
+      const post = (caller: typeof b001, event: string) =>
+        caller.request({
+          method: 'POST',
+          url: '/v1/analysis/events',
+          payload: body(event),
+          headers: { 'cache-control': 'no-cache' },
+        });
+      // A turn held as a running analysis holds it, so the requests below queue up in a known order.
+      const release = await app.analysisQueue.acquire('U00');
+      modelQueries.length = 0;
+      const pending = [];
+      for (const [caller, event] of [
+        [b001, 'view'],
+        [b001, 'buy'],
+        [b001, 'open'],
+        [b002, 'pay'],
+      ] as const) {
+        const waitingBefore = app.analysisQueue.stats.waiting;
+        pending.push(post(caller, event));
+        await until(() => app.analysisQueue.stats.waiting === waitingBefore + 1);
+      }
+      const refused = await post(b002, 'view');
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.json().error).toMatchObject({ code: 'ANALYSIS_BUSY' });
+      expect(modelQueries).toEqual([]);
+      release();
+      const answers = await Promise.all(pending);
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+      // Bank B002's one question ran second, not behind all of B001's.
+      const ranFor = modelQueries
+        .map((values) => ['view', 'buy', 'open', 'pay'].find((e) => values.includes(e)))
+        .filter((e, i, all) => e !== undefined && all.indexOf(e) === i);
+      expect(ranFor).toEqual(['view', 'pay', 'buy', 'open']);
+      expect(app.analysisQueue.stats).toEqual({ running: 0, waiting: 0 });
+    });
+  });
+});

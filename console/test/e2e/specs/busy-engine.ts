@@ -1,0 +1,57 @@
+// A rush on the engine as staff see it: every analysis turn taken and every waiting place full
+// (as when a province opens its boards at nine), a new question is refused with 503
+// ANALYSIS_BUSY; the page keeps showing "running", asks again after the Retry-After by itself
+// and fills in once a turn is free, with no error and no click on "retry".
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANALYSIS_QUEUE } from '../../../../analytics-api/src/models/common/analysis-queue.ts';
+import { openModel } from '../support/analysis-run.ts';
+import { screenshot } from '../support/browser.ts';
+import type { SuiteContext } from '../support/suite-context.ts';
+
+export function busyEngineSpecs(ctx: SuiteContext): void {
+  describe('a busy engine', () => {
+    it('a question asked while the queue is full is answered by itself once a turn is free', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'events');
+      const queue = ctx.cs.api.analysisQueue;
+      const limits = ctx.cs.api.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE;
+      const held = await Promise.all(Array.from({ length: limits.running }, () => queue.acquire('e2e-rush')));
+      // The waiting places, each given back as soon as its turn comes.
+      const waiters = Array.from({ length: limits.queued }, () =>
+        queue.acquire('e2e-rush').then((release) => release()),
+      );
+      expect(queue.stats).toEqual({ running: limits.running, waiting: limits.queued });
+      const statuses: number[] = [];
+      page.on('response', (r) => {
+        if (r.url().endsWith('/v1/analysis/events')) statuses.push(r.status());
+      });
+      // A question not asked before (one day later start), so no cached answer serves it.
+      const from = page.getByLabel('开始日期');
+      const start = new Date(`${await from.inputValue()}T00:00:00Z`);
+      start.setUTCDate(start.getUTCDate() + 1);
+      await from.fill(start.toISOString().slice(0, 10));
+      // Caught here so that a failure above it does not leave an unhandled rejection behind.
+      const answered = page
+        .waitForResponse((r) => r.url().endsWith('/v1/analysis/events') && r.status() === 200, {
+          timeout: 60_000,
+        })
+        .catch((error: unknown) => error);
+      await page.getByTestId('run').click();
+      await expect.poll(() => statuses.includes(503), { timeout: 30_000 }).toBe(true);
+      // Past React Query's own back-off (1 s) and short of the 5 s Retry-After: the console has
+      // neither asked again nor given up, it waits and says so.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(statuses).toEqual([503]);
+      await page.locator('.state[role=status]').filter({ hasText: '查询中' }).waitFor();
+      expect(await page.getByRole('alert').count()).toBe(0);
+      await screenshot(page, '60-busy-engine-waiting');
+      for (const release of held) release();
+      await Promise.all(waiters);
+      expect(await answered).not.toBeInstanceOf(Error);
+      await page.getByTestId('result-table').first().waitFor();
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(statuses).toEqual([503, 200]);
+      expect(queue.stats).toEqual({ running: 0, waiting: 0 });
+    }, 90_000);
+  });
+}

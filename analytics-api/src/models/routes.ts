@@ -2,6 +2,7 @@
 // query schema, answer = its result schema, both in /openapi.json), and GET /online-now.
 // Permission analysis.run; the org scope and the audit entry are applied by the runner.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { analysisErrorResponses } from '../errors/error-body-schema.ts';
 import type { AnalysisQueryBase } from './common/analysis-model.ts';
 import { runAnalysis } from './common/run-analysis.ts';
 import { onlineNowRoute } from './online-now/route.ts';
@@ -21,7 +22,7 @@ export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
           tags: ['analysis'],
           summary: model.summary,
           body: model.querySchema,
-          response: { 200: model.resultSchema },
+          response: { 200: model.resultSchema, ...analysisErrorResponses() },
         },
         serializerCompiler: plainJson,
       },

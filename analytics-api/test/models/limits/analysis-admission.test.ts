@@ -3,10 +3,12 @@
 // the rest wait bank by bank in turn; a full queue answers 503 ANALYSIS_BUSY with Retry-After.
 // The engine is observed by counting, in a wrapper that passes every call on, the model queries
 // the API sends it (the engine keeps no query log here).
+import { Value } from '@sinclair/typebox/value';
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import type { FastifyInstance } from 'fastify';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analysisErrorResponses } from '../../../src/errors/error-body-schema.ts';
 import { loginAs } from '../../security/support/sessions.ts';
 import { ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
@@ -85,6 +87,24 @@ describe('analysis admission', () => {
     ]);
   });
 
+  it('documents every refusal in /openapi.json as the body the API sends', async () => {
+    const spec = (await stack.api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const responses = spec.paths['/v1/analysis/events'].post.responses as Record<
+      string,
+      { content: Record<string, { schema: { properties: { error: { properties: { code: unknown } } } } }> }
+    >;
+    const codes = (status: string) =>
+      JSON.stringify(responses[status]!.content['application/json']!.schema.properties.error.properties.code);
+    expect(Object.keys(responses).sort()).toEqual(['200', '400', '401', '403', '422', '503']);
+    expect(codes('400')).toContain('UNKNOWN_EVENT');
+    expect(codes('422')).toContain('QUERY_TOO_EXPENSIVE');
+    expect(codes('503')).toContain('ANALYSIS_BUSY');
+    const unknown = await stack.post('events', body('no_such_event'));
+    expect(unknown.statusCode).toBe(400);
+    expect(Value.Check(analysisErrorResponses()[400]!, unknown.json())).toBe(true);
+    expect(unknown.json().error).toMatchObject({ code: 'UNKNOWN_EVENT', field: 'metrics[0].event' });
+  });
+
   describe('with one analysis at a time and room for four to wait', () => {
     let app: FastifyInstance;
     beforeAll(async () => {
@@ -119,6 +139,7 @@ describe('analysis admission', () => {
       expect(refused.statusCode).toBe(503);
       expect(refused.headers['retry-after']).toBe('5');
       expect(refused.json().error).toMatchObject({ code: 'ANALYSIS_BUSY' });
+      expect(Value.Check(analysisErrorResponses()[503]!, refused.json())).toBe(true);
       expect(modelQueries).toEqual([]);
       release();
       const answers = await Promise.all(pending);

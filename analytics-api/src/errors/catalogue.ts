@@ -85,6 +85,10 @@ export const API_ERRORS = {
     status: 503,
     message: 'Too many analyses are running or waiting; try again in a few seconds',
   },
+  ANALYSIS_CANCELLED: {
+    status: 499,
+    message: 'Everyone who asked for this analysis left before its turn came; it was not run',
+  },
   QUERY_TOO_EXPENSIVE: {
     status: 422,
     message: 'The analysis hit its time or memory limit; narrow the date range, org scope or filters',

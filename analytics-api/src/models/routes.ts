@@ -2,6 +2,7 @@
 // query schema, answer = its result schema, both in /openapi.json), and GET /online-now.
 // Permission analysis.run; the org scope and the audit entry are applied by the runner.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { analysisErrorResponses } from '../errors/error-body-schema.ts';
 import type { AnalysisQueryBase } from './common/analysis-model.ts';
 import { runAnalysis } from './common/run-analysis.ts';
@@ -11,6 +12,15 @@ import { ANALYSIS_MODELS } from './registry.ts';
 // Results are documented by their schema but serialised as they are: fast-json-stringify would
 // silently coerce a null to 0 or drop a field if a model and its schema ever disagreed.
 const plainJson = () => (data: unknown) => JSON.stringify(data);
+
+/** Aborts when the connection closes before the answer was sent (the caller left). */
+function callerLeft(reply: FastifyReply): AbortSignal {
+  const left = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) left.abort();
+  });
+  return left.signal;
+}
 
 export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
   for (const model of ANALYSIS_MODELS) {
@@ -26,7 +36,8 @@ export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
         },
         serializerCompiler: plainJson,
       },
-      async (request) => runAnalysis(app, request, model, request.body as AnalysisQueryBase),
+      async (request, reply) =>
+        runAnalysis(app, request, model, request.body as AnalysisQueryBase, callerLeft(reply)),
     );
   }
   await app.register(onlineNowRoute);

@@ -3,7 +3,8 @@
 // bank cannot hold back a single question from another bank. A wait past `maxWaitMs`, or a
 // request arriving while `queued` others wait, is refused with ANALYSIS_BUSY (503, Retry-After)
 // rather than left to pile up on a 2-core engine, where more queries at once only share the same
-// cores and each one's memory cap. Never runs a query and holds no results.
+// cores and each one's memory cap. A waiter whose callers have all gone (closed the page, pressed
+// "cancel") leaves the line. Never runs a query and holds no results.
 import { ApiError } from '../../errors/catalogue.ts';
 import type { Principal } from '../../permissions/principal.ts';
 
@@ -18,7 +19,6 @@ export interface AnalysisQueueLimits {
 
 interface Waiter {
   readonly admit: (release: () => void) => void;
-  readonly refuse: (error: ApiError) => void;
   timer?: NodeJS.Timeout;
 }
 
@@ -48,8 +48,13 @@ export class AnalysisQueue {
     return { running: this.#running, waiting: this.#waiting };
   }
 
-  /** Resolves with a release function once the caller may run; call it exactly when done. */
-  acquire(lane: string): Promise<() => void> {
+  /**
+   * Resolves with a release function once the caller may run; call it exactly when done. A caller
+   * that no longer wants its turn (`cancelled` aborts: everyone who asked has left) leaves the
+   * line with ANALYSIS_CANCELLED; once admitted it keeps its turn until it releases it.
+   */
+  acquire(lane: string, cancelled?: AbortSignal): Promise<() => void> {
+    if (cancelled?.aborted) return Promise.reject(new ApiError('ANALYSIS_CANCELLED'));
     if (this.#running < this.#limits.running && this.#waiting === 0) {
       this.#running++;
       return Promise.resolve(this.#releaser());
@@ -58,11 +63,24 @@ export class AnalysisQueue {
       return Promise.reject(busy(`${this.#running} analyses are running and ${this.#waiting} waiting`));
     }
     return new Promise((admit, refuse) => {
-      const waiter: Waiter = { admit, refuse };
-      waiter.timer = setTimeout(() => {
+      const leave = (error: ApiError) => {
         this.#remove(lane, waiter);
-        refuse(busy(`no turn within ${Math.round(this.#limits.maxWaitMs / 1000)} s`));
-      }, this.#limits.maxWaitMs);
+        clearTimeout(waiter.timer);
+        cancelled?.removeEventListener('abort', onCancel);
+        refuse(error);
+      };
+      const onCancel = () => leave(new ApiError('ANALYSIS_CANCELLED'));
+      const waiter: Waiter = {
+        admit: (release) => {
+          cancelled?.removeEventListener('abort', onCancel);
+          admit(release);
+        },
+      };
+      waiter.timer = setTimeout(
+        () => leave(busy(`no turn within ${Math.round(this.#limits.maxWaitMs / 1000)} s`)),
+        this.#limits.maxWaitMs,
+      );
+      cancelled?.addEventListener('abort', onCancel, { once: true });
       const line = this.#lanes.get(lane);
       if (line) line.push(waiter);
       else this.#lanes.set(lane, [waiter]);

@@ -26,14 +26,42 @@ import { resolveTimeRange } from './time-range.ts';
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 const resultCache = new LRUCache<string, object>({ max: 500, ttl: 15 * 60_000 });
+/** A result being computed now, and how many of the requests waiting for it are still there. */
+interface Computation {
+  readonly result: Promise<object>;
+  callers: number;
+  /** Aborted when the last caller has gone: the computation then gives up its place in line. */
+  readonly unwanted: AbortController;
+}
 /** Results being computed now, by cache key. */
-const inFlight = new Map<string, Promise<object>>();
+const inFlight = new Map<string, Computation>();
+
+/** How many requests wait for an analysis being computed now (for operators and tests). */
+export function callersWaitingForAnalyses(): number {
+  let callers = 0;
+  for (const computation of inFlight.values()) callers += computation.callers;
+  return callers;
+}
+
+/** Counts a caller in until its request ends or it leaves (`left`), whichever comes first. */
+function join(computation: Computation, left: AbortSignal | undefined): void {
+  computation.callers++;
+  left?.addEventListener(
+    'abort',
+    () => {
+      if (--computation.callers === 0) computation.unwanted.abort();
+    },
+    { once: true },
+  );
+}
 
 export async function runAnalysis(
   app: FastifyInstance,
   request: FastifyRequest,
   model: AnyAnalysisModel,
   body: AnalysisQueryBase,
+  /** Aborts when the caller goes away before the answer (closed page, "cancel"). */
+  left?: AbortSignal,
 ): Promise<object & { meta: ResultMeta }> {
   const started = performance.now();
   const needed = (model.permissionFor as ((query: AnalysisQueryBase) => string | undefined) | undefined)?.(
@@ -120,29 +148,37 @@ export async function runAnalysis(
   };
   // The same question already being computed (a board opened by several people at once) is
   // answered by that computation instead of a second run on ClickHouse.
+  // (A computation everyone has left is not joined: it is giving up its place in line.)
   const running = inFlight.get(key);
-  if (running) {
-    const shared = await running;
+  if (running && !running.unwanted.signal.aborted) {
+    join(running, left);
+    const shared = await running.result;
     await request.audit('analysis.run', { model: model.name, query, cached: true, shared: true });
     return { ...(await masked(shared)), meta: meta(true) };
   }
-  const computation = (async () => {
-    const release = await app.analysisQueue.acquire(analysisLane(request.principal));
-    try {
-      return await attempt(false);
-    } catch (error) {
-      const unknownName =
-        error instanceof ApiError && (error.code === 'UNKNOWN_EVENT' || error.code === 'UNKNOWN_PROPERTY');
-      if (!unknownName) throw error;
-      return await attempt(true);
-    } finally {
-      release();
-    }
-  })();
+  const unwanted = new AbortController();
+  const computation: Computation = {
+    callers: 0,
+    unwanted,
+    result: (async () => {
+      const release = await app.analysisQueue.acquire(analysisLane(request.principal), unwanted.signal);
+      try {
+        return await attempt(false);
+      } catch (error) {
+        const unknownName =
+          error instanceof ApiError && (error.code === 'UNKNOWN_EVENT' || error.code === 'UNKNOWN_PROPERTY');
+        if (!unknownName) throw error;
+        return await attempt(true);
+      } finally {
+        release();
+      }
+    })(),
+  };
+  join(computation, left);
   inFlight.set(key, computation);
   let result: object;
   try {
-    result = await computation;
+    result = await computation.result;
   } finally {
     if (inFlight.get(key) === computation) inFlight.delete(key);
   }

@@ -3,12 +3,15 @@
 // the rest wait bank by bank in turn; a full queue answers 503 ANALYSIS_BUSY with Retry-After.
 // The engine is observed by counting, in a wrapper that passes every call on, the model queries
 // the API sends it (the engine keeps no query log here).
+
+import { request } from 'node:http';
 import { Value } from '@sinclair/typebox/value';
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import type { FastifyInstance } from 'fastify';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisErrorResponses } from '../../../src/errors/error-body-schema.ts';
+import { callersWaitingForAnalyses } from '../../../src/models/common/run-analysis.ts';
 import { loginAs } from '../../security/support/sessions.ts';
 import { ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
@@ -149,6 +152,52 @@ describe('analysis admission', () => {
         .map((values) => ['view', 'buy', 'open', 'pay'].find((e) => values.includes(e)))
         .filter((e, i, all) => e !== undefined && all.indexOf(e) === i);
       expect(ranFor).toEqual(['view', 'pay', 'buy', 'open']);
+      expect(app.analysisQueue.stats).toEqual({ running: 0, waiting: 0 });
+    });
+
+    it('drops a waiting question once everyone who asked it has hung up, not while one still waits', async () => {
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const b001 = await loginAs(app, 'b001.analyst');
+      // Over a real connection, so hanging up closes the socket as a browser leaving would.
+      const ask = (question: object) => {
+        const req = request(`${url}/v1/analysis/events`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            cookie: `tally_session=${b001.cookie}`,
+            'x-csrf-token': b001.csrf,
+            'cache-control': 'no-cache',
+          },
+        });
+        const status = new Promise<number | string>((resolve) => {
+          req.on('response', (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', (error) => resolve(error.message));
+        });
+        req.end(JSON.stringify(question));
+        return { hangUp: () => req.destroy(), status };
+      };
+      const release = await app.analysisQueue.acquire('U00');
+      modelQueries.length = 0;
+      const alone = ask(body('open'));
+      await until(() => app.analysisQueue.stats.waiting === 1);
+      alone.hangUp();
+      await until(() => app.analysisQueue.stats.waiting === 0);
+
+      const first = ask({ ...body('buy'), from: '2026-02-28' });
+      await until(() => app.analysisQueue.stats.waiting === 1);
+      const second = ask({ ...body('buy'), from: '2026-02-28' });
+      await until(() => callersWaitingForAnalyses() === 2);
+      first.hangUp();
+      await until(() => callersWaitingForAnalyses() === 1);
+      expect(app.analysisQueue.stats).toEqual({ running: 1, waiting: 1 });
+      release();
+      expect(await second.status).toBe(200);
+      // Only the question someone still waited for reached the engine.
+      expect(modelQueries.some((values) => values.includes('buy'))).toBe(true);
+      expect(modelQueries.some((values) => values.includes('open'))).toBe(false);
       expect(app.analysisQueue.stats).toEqual({ running: 0, waiting: 0 });
     });
   });

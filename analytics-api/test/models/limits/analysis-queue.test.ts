@@ -71,6 +71,32 @@ describe('analysis queue', () => {
     next();
   });
 
+  it('lets a waiter whose callers left give up its place, and keeps an admitted one running', async () => {
+    const queue = new AnalysisQueue({ running: 1, queued: 10, maxWaitMs: 60_000 });
+    const held = await queue.acquire('B001');
+    const leaving = new AbortController();
+    const gone = queue.acquire('B002', leaving.signal).catch((e: unknown) => e);
+    const staying = queue.acquire('B003');
+    expect(queue.stats).toEqual({ running: 1, waiting: 2 });
+    leaving.abort();
+    expect(await gone).toMatchObject({ code: 'ANALYSIS_CANCELLED' });
+    expect(queue.stats).toEqual({ running: 1, waiting: 1 });
+    held();
+    // The freed turn goes to the caller still waiting; leaving after admission changes nothing.
+    const release = await staying;
+    const late = new AbortController();
+    const next = queue.acquire('B004', late.signal);
+    release();
+    const releaseNext = await next;
+    late.abort();
+    expect(queue.stats).toEqual({ running: 1, waiting: 0 });
+    releaseNext();
+    expect(queue.stats).toEqual({ running: 0, waiting: 0 });
+    const already = new AbortController();
+    already.abort();
+    await expect(queue.acquire('B005', already.signal)).rejects.toMatchObject({ code: 'ANALYSIS_CANCELLED' });
+  });
+
   it('does not let a newcomer pass those already waiting', async () => {
     const queue = new AnalysisQueue({ running: 1, queued: 10, maxWaitMs: 60_000 });
     const held = await queue.acquire('B001');

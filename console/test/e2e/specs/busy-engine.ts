@@ -1,7 +1,8 @@
 // A rush on the engine as staff see it: every analysis turn taken and every waiting place full
 // (as when a province opens its boards at nine), a new question is refused with 503
 // ANALYSIS_BUSY; the page keeps showing "running", asks again after the Retry-After by itself
-// and fills in once a turn is free, with no error and no click on "retry".
+// and fills in once a turn is free, with no error and no click on "retry". "Cancel query" on a
+// question still waiting takes it out of the line.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANALYSIS_QUEUE } from '../../../../analytics-api/src/models/common/analysis-queue.ts';
 import { openModel } from '../support/analysis-run.ts';
@@ -51,6 +52,29 @@ export function busyEngineSpecs(ctx: SuiteContext): void {
       await page.getByTestId('result-table').first().waitFor();
       expect(await page.getByRole('alert').count()).toBe(0);
       expect(statuses).toEqual([503, 200]);
+      expect(queue.stats).toEqual({ running: 0, waiting: 0 });
+    }, 90_000);
+
+    it('"cancel query" on a waiting question takes it out of the line', async () => {
+      const page = await ctx.as('union.analyst');
+      await openModel(page, 'events');
+      const queue = ctx.cs.api.analysisQueue;
+      const limits = ctx.cs.api.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE;
+      const held = await Promise.all(Array.from({ length: limits.running }, () => queue.acquire('e2e-rush')));
+      // Two days later than the page's start: asked by nobody before.
+      const from = page.getByLabel('开始日期');
+      const start = new Date(`${await from.inputValue()}T00:00:00Z`);
+      start.setUTCDate(start.getUTCDate() + 2);
+      await from.fill(start.toISOString().slice(0, 10));
+      await page.getByTestId('run').click();
+      await expect.poll(() => queue.stats.waiting, { timeout: 30_000 }).toBe(1);
+      // The browser aborts the request, the console server the upstream one, the API the wait.
+      await page.getByRole('button', { name: '取消查询' }).click();
+      await page.getByText('查询已取消').waitFor();
+      // Well inside the queue's own 30 s limit, which would also empty the line, only later.
+      expect(limits.maxWaitMs).toBeGreaterThanOrEqual(30_000);
+      await expect.poll(() => queue.stats.waiting, { timeout: 10_000 }).toBe(0);
+      for (const release of held) release();
       expect(queue.stats).toEqual({ running: 0, waiting: 0 });
     }, 90_000);
   });

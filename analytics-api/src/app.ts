@@ -81,6 +81,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({
     ok: true,
   }));
+  // Counts by model and outcome and the queue's state only: no bank, customer or query in a label.
+  app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .header('content-type', app.analysisMetrics.registry.contentType)
+      .send(await app.analysisMetrics.registry.metrics()),
+  );
   app.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );

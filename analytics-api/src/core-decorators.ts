@@ -1,5 +1,5 @@
 // The shared services every feature plugin reads: `app.clickhouse`, `app.metadata`, `app.config`,
-// `app.keyring`, `app.analysisQueue`, registered once on the root instance (fastify-plugin skips
+// `app.keyring`, `app.analysisQueue`, `app.analysisMetrics`, registered once on the root instance (fastify-plugin skips
 // encapsulation so every prefix sees them). Also the request decorators' types, set by permissions/enforce-plugin.ts.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import type { MetadataDb } from '@tally/infra/mysql';
@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiConfig } from './config.ts';
 import type { Keyring } from './crypto/keyring.ts';
+import { type AnalysisMetrics, createAnalysisMetrics } from './metrics/analysis-metrics.ts';
 import { AnalysisQueue, DEFAULT_ANALYSIS_QUEUE } from './models/common/analysis-queue.ts';
 import type { RouteEntry } from './permissions/enforce-plugin.ts';
 import type { OrgScope } from './permissions/org-scope.ts';
@@ -20,6 +21,8 @@ declare module 'fastify' {
     keyring: Keyring;
     /** Admits analyses to ClickHouse, a few at a time, bank by bank in turn. */
     analysisQueue: AnalysisQueue;
+    /** Prometheus metrics of the analyses (GET /metrics). */
+    analysisMetrics: AnalysisMetrics;
     /** Every route registered so far with its permission (the authorisation tests walk it). */
     routeCatalogue: readonly RouteEntry[];
   }
@@ -52,7 +55,9 @@ export const coreDecorators = fp(
     app.decorate('metadata', services.metadata);
     app.decorate('config', services.config);
     app.decorate('keyring', services.keyring);
-    app.decorate('analysisQueue', new AnalysisQueue(services.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE));
+    const queue = new AnalysisQueue(services.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE);
+    app.decorate('analysisQueue', queue);
+    app.decorate('analysisMetrics', createAnalysisMetrics(queue));
   },
   { name: 'tally-core-decorators' },
 );

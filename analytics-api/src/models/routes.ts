@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { analysisErrorResponses } from '../errors/error-body-schema.ts';
+import { failureOutcome } from '../metrics/analysis-metrics.ts';
 import type { AnalysisQueryBase } from './common/analysis-model.ts';
 import { runAnalysis } from './common/run-analysis.ts';
 import { onlineNowRoute } from './online-now/route.ts';
@@ -36,8 +37,14 @@ export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
         },
         serializerCompiler: plainJson,
       },
-      async (request, reply) =>
-        runAnalysis(app, request, model, request.body as AnalysisQueryBase, callerLeft(reply)),
+      async (request, reply) => {
+        try {
+          return await runAnalysis(app, request, model, request.body as AnalysisQueryBase, callerLeft(reply));
+        } catch (error) {
+          app.analysisMetrics.analyses.inc({ model: model.name, outcome: failureOutcome(error) });
+          throw error;
+        }
+      },
     );
   }
   await app.register(onlineNowRoute);

@@ -106,7 +106,10 @@ export async function runAnalysis(
       }),
     };
   };
+  const counted = (outcome: 'computed' | 'cached' | 'shared') =>
+    app.analysisMetrics.analyses.inc({ model: model.name, outcome });
   if (hit) {
+    counted('cached');
     await request.audit('analysis.run', { model: model.name, query, cached: true });
     return { ...(await masked(hit)), meta: meta(true) };
   }
@@ -153,6 +156,7 @@ export async function runAnalysis(
   if (running && !running.unwanted.signal.aborted) {
     join(running, left);
     const shared = await running.result;
+    counted('shared');
     await request.audit('analysis.run', { model: model.name, query, cached: true, shared: true });
     return { ...(await masked(shared)), meta: meta(true) };
   }
@@ -162,6 +166,7 @@ export async function runAnalysis(
     unwanted,
     result: (async () => {
       const release = await app.analysisQueue.acquire(analysisLane(request.principal), unwanted.signal);
+      const timer = app.analysisMetrics.computeSeconds.startTimer({ model: model.name });
       try {
         return await attempt(false);
       } catch (error) {
@@ -170,6 +175,7 @@ export async function runAnalysis(
         if (!unknownName) throw error;
         return await attempt(true);
       } finally {
+        timer();
         release();
       }
     })(),
@@ -182,6 +188,7 @@ export async function runAnalysis(
   } finally {
     if (inFlight.get(key) === computation) inFlight.delete(key);
   }
+  counted('computed');
   resultCache.set(key, result);
   await request.audit('analysis.run', { model: model.name, query, cached: false, rows: rowsRead });
   return { ...(await masked(result)), meta: meta(false) };

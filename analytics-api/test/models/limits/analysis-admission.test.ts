@@ -90,6 +90,35 @@ describe('analysis admission', () => {
     ]);
   });
 
+  it('counts analyses by model and outcome in /metrics, with no bank or app in a label', async () => {
+    const scrape = async () => (await stack.api.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const value = (text: string, series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line ? Number(line.split(' ')[1]) : 0;
+    };
+    const computed = 'tally_api_analyses_total{model="events",outcome="computed"}';
+    const cached = 'tally_api_analyses_total{model="events",outcome="cached"}';
+    const refused = 'tally_api_analyses_total{model="events",outcome="refused"}';
+    const timed = 'tally_api_analysis_compute_seconds_count{model="events"}';
+    const before = await scrape();
+    const question = { ...body('pay'), from: '2026-02-27' };
+    await stack.analyse('events', question);
+    await stack.analyse('events', question);
+    expect(
+      (await stack.post('events', { ...question, metrics: [{ event: 'no_such', aggregation: 'count' }] }))
+        .statusCode,
+    ).toBe(400);
+    const after = await scrape();
+    // The refused question took its turn too (its names are checked inside it): two timed.
+    expect([computed, cached, refused, timed].map((s) => value(after, s) - value(before, s))).toEqual([
+      1, 1, 1, 2,
+    ]);
+    expect(after).toMatch(/^tally_api_analyses_running 0$/m);
+    expect(after).toMatch(/^tally_api_analyses_waiting 0$/m);
+    expect(after).not.toContain(appId);
+    expect(after).not.toMatch(/B00[12]/);
+  });
+
   it('documents every refusal in /openapi.json as the body the API sends', async () => {
     const spec = (await stack.api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const responses = spec.paths['/v1/analysis/events'].post.responses as Record<
@@ -143,6 +172,9 @@ describe('analysis admission', () => {
       expect(refused.headers['retry-after']).toBe('5');
       expect(refused.json().error).toMatchObject({ code: 'ANALYSIS_BUSY' });
       expect(Value.Check(analysisErrorResponses()[503]!, refused.json())).toBe(true);
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain(
+        'tally_api_analyses_total{model="events",outcome="busy"} 1\n',
+      );
       expect(modelQueries).toEqual([]);
       release();
       const answers = await Promise.all(pending);
@@ -185,6 +217,8 @@ describe('analysis admission', () => {
       await until(() => app.analysisQueue.stats.waiting === 1);
       alone.hangUp();
       await until(() => app.analysisQueue.stats.waiting === 0);
+      const metrics = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(await metrics()).toContain('tally_api_analyses_total{model="events",outcome="cancelled"} 1\n');
 
       const first = ask({ ...body('buy'), from: '2026-02-28' });
       await until(() => app.analysisQueue.stats.waiting === 1);

@@ -80,6 +80,8 @@ export class AnalysisQueue {
         () => leave(busy(`no turn within ${Math.round(this.#limits.maxWaitMs / 1000)} s`)),
         this.#limits.maxWaitMs,
       );
+      // The timer alone must not keep a process that is shutting down alive for 30 s.
+      waiter.timer.unref();
       cancelled?.addEventListener('abort', onCancel, { once: true });
       const line = this.#lanes.get(lane);
       if (line) line.push(waiter);

@@ -3,7 +3,7 @@
 // ANALYSIS_BUSY; the page keeps showing "running", asks again after the Retry-After by itself
 // and fills in once a turn is free, with no error and no click on "retry". "Cancel query" on a
 // question still waiting takes it out of the line.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ANALYSIS_QUEUE } from '../../../../analytics-api/src/models/common/analysis-queue.ts';
 import { openModel } from '../support/analysis-run.ts';
 import { screenshot } from '../support/browser.ts';
@@ -11,12 +11,18 @@ import type { SuiteContext } from '../support/suite-context.ts';
 
 export function busyEngineSpecs(ctx: SuiteContext): void {
   describe('a busy engine', () => {
+    // Turns a test holds, given back even when it fails, so the specs after it can run.
+    const heldTurns: Array<() => void> = [];
+    afterEach(() => {
+      for (const release of heldTurns.splice(0)) release();
+    });
     it('a question asked while the queue is full is answered by itself once a turn is free', async () => {
       const page = await ctx.as('union.analyst');
       await openModel(page, 'events');
       const queue = ctx.cs.api.analysisQueue;
       const limits = ctx.cs.api.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE;
       const held = await Promise.all(Array.from({ length: limits.running }, () => queue.acquire('e2e-rush')));
+      heldTurns.push(...held);
       // The waiting places, each given back as soon as its turn comes.
       const waiters = Array.from({ length: limits.queued }, () =>
         queue.acquire('e2e-rush').then((release) => release()),
@@ -61,6 +67,7 @@ export function busyEngineSpecs(ctx: SuiteContext): void {
       const queue = ctx.cs.api.analysisQueue;
       const limits = ctx.cs.api.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE;
       const held = await Promise.all(Array.from({ length: limits.running }, () => queue.acquire('e2e-rush')));
+      heldTurns.push(...held);
       // Two days later than the page's start: asked by nobody before.
       const from = page.getByLabel('开始日期');
       const start = new Date(`${await from.inputValue()}T00:00:00Z`);

@@ -4,14 +4,7 @@ import { type UseQueryResult, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiFailure } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-
-/** Limits the user can act on read in the console's language; other errors as the API put them. */
-function explanation(t: ReturnType<typeof useI18n>['t'], e: unknown): string {
-  if (!(e instanceof ApiFailure)) return String(e);
-  if (e.code === 'ANALYSIS_BUSY') return `${t('state.busy')} (${e.code})`;
-  if (e.code === 'QUERY_TOO_EXPENSIVE') return `${t('state.tooExpensive')} (${e.code})`;
-  return `${e.code}: ${e.message}`;
-}
+import { errorExplanation } from './error-explanation.ts';
 
 export function QueryState<T>({
   query,
@@ -26,7 +19,7 @@ export function QueryState<T>({
 }) {
   const { t } = useI18n();
   const client = useQueryClient();
-  const explain = (e: unknown) => explanation(t, e);
+  const explain = (e: unknown) => errorExplanation(t, e);
   if (query.isFetching && !query.data)
     return (
       <div className="state" role="status" aria-live="polite">

@@ -24,6 +24,7 @@ function callerLeft(reply: FastifyReply): AbortSignal {
 }
 
 export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
+  const errorResponses = analysisErrorResponses();
   for (const model of ANALYSIS_MODELS) {
     app.post(
       `/${model.name}`,
@@ -33,7 +34,7 @@ export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
           tags: ['analysis'],
           summary: model.summary,
           body: model.querySchema,
-          response: { 200: model.resultSchema, ...analysisErrorResponses() },
+          response: { 200: model.resultSchema, ...errorResponses },
         },
         serializerCompiler: plainJson,
       },

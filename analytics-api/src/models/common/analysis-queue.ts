@@ -72,6 +72,7 @@ export class AnalysisQueue {
       const onCancel = () => leave(new ApiError('ANALYSIS_CANCELLED'));
       const waiter: Waiter = {
         admit: (release) => {
+          clearTimeout(waiter.timer);
           cancelled?.removeEventListener('abort', onCancel);
           admit(release);
         },
@@ -109,7 +110,6 @@ export class AnalysisQueue {
     this.#lanes.delete(lane);
     if (line.length > 0) this.#lanes.set(lane, line);
     this.#waiting--;
-    clearTimeout(waiter.timer);
     this.#running++;
     waiter.admit(this.#releaser());
   }

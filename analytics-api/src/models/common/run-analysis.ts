@@ -2,7 +2,7 @@
 // (reloading it once if a name is new), serves a cached result for the same (model, query, scope,
 // data version) or joins the run computing it now, otherwise waits for a turn in the analysis
 // queue (analysis-queue.ts) and runs the model's SQL under time and memory limits; audits the run.
-// Never lets a ClickHouse limit error surface as a 500: it becomes QUERY_TOO_EXPENSIVE.
+// A ClickHouse limit error never surfaces as a 500: it becomes QUERY_TOO_EXPENSIVE (query-limits.ts).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
@@ -18,8 +18,7 @@ import { analysisLane } from './analysis-queue.ts';
 import { dataVersion } from './data-version.ts';
 import { ANALYSIS_ENGINE_SETTINGS } from './engine-settings.ts';
 import { NameResolver } from './name-resolver.ts';
-import { isQueryLimitError } from './query-limit-error.ts';
-import { queryLimitSettings } from './query-limits.ts';
+import { rowsUnderLimits } from './query-limits.ts';
 import type { ResultMeta } from './query-schema.ts';
 import { resolveTimeRange } from './time-range.ts';
 
@@ -36,7 +35,7 @@ interface Computation {
 /** Results being computed now, by cache key. */
 const inFlight = new Map<string, Computation>();
 
-/** How many requests wait for an analysis being computed now (for operators and tests). */
+/** How many requests wait for an analysis being computed now (tests observe joining through it). */
 export function callersWaitingForAnalyses(): number {
   let callers = 0;
   for (const computation of inFlight.values()) callers += computation.callers;
@@ -116,23 +115,15 @@ export async function runAnalysis(
   let rowsRead = 0;
   const execute = async <T>(sql: string, params: Record<string, unknown>): Promise<T[]> => {
     try {
-      const result = await app.clickhouse.query({
-        query: sql,
-        query_params: params,
-        format: 'JSONEachRow',
-        clickhouse_settings: {
-          ...queryLimitSettings(app.config.clickhouse),
-          ...ANALYSIS_ENGINE_SETTINGS,
-          output_format_json_quote_64bit_integers: 0,
-          output_format_json_quote_64bit_floats: 0,
-        },
+      const rows = await rowsUnderLimits<T>(app.clickhouse, app.config.clickhouse, {
+        sql,
+        params,
+        settings: ANALYSIS_ENGINE_SETTINGS,
       });
-      const rows = await result.json<T>();
       rowsRead += rows.length;
       return rows;
     } catch (error) {
-      if (isQueryLimitError(error)) throw new ApiError('QUERY_TOO_EXPENSIVE');
-      request.log.error({ err: error, sql }, 'analysis query failed');
+      if (!(error instanceof ApiError)) request.log.error({ err: error, sql }, 'analysis query failed');
       throw error;
     }
   };

@@ -8,8 +8,7 @@ import { IANAZone } from 'luxon';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PERSON_OVERRIDES_IN_FORCE } from '../../identity/resolved-person-sql.ts';
 import { orgScopeCondition } from '../../permissions/org-scope.ts';
-import { isQueryLimitError } from '../common/query-limit-error.ts';
-import { queryLimitSettings } from '../common/query-limits.ts';
+import { rowsUnderLimits } from '../common/query-limits.ts';
 import { DEFAULT_TIME_ZONE } from '../common/run-analysis.ts';
 
 export const OnlineNowQuerySchema = Type.Object(
@@ -74,23 +73,8 @@ export const onlineNowRoute: FastifyPluginAsyncTypebox = async (app) => {
         since: now - minutes * 60_000,
         tz: timeZone,
       };
-      const query = async <T>(sql: string): Promise<T[]> => {
-        try {
-          const result = await app.clickhouse.query({
-            query: sql,
-            query_params: params,
-            format: 'JSONEachRow',
-            clickhouse_settings: {
-              ...queryLimitSettings(app.config.clickhouse),
-              output_format_json_quote_64bit_integers: 0,
-            },
-          });
-          return await result.json<T>();
-        } catch (error) {
-          if (isQueryLimitError(error)) throw new ApiError('QUERY_TOO_EXPENSIVE');
-          throw error;
-        }
-      };
+      const query = <T>(sql: string) =>
+        rowsUnderLimits<T>(app.clickhouse, app.config.clickhouse, { sql, params });
       const [totals, byBank, byBranch, series] = await Promise.all([
         query<{ users: number }>(`SELECT uniqExactIf(person, t >= {since:Int64}) AS users FROM (${source})`),
         query<{ bankCode: string; users: number }>(

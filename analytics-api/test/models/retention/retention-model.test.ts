@@ -76,6 +76,53 @@ const only = (events: Dataset['events'], overrides: Dataset['overrides'] = []): 
 });
 const cells = (r: RetentionResult) => r.cohorts.map((c) => [c.cohort, c.size, c.retained]);
 
+type Selectors = Pick<RefRetentionQuery, 'initial' | 'returning'>;
+const arbInitialEvent = fc.constantFrom('view', 'login', '$any');
+const arbReturnEvent = fc.constantFrom('view', 'buy', '$any');
+/** Initial and return events without filters of their own; `same`: one event for both. */
+const arbPlainSelectors = (same: fc.Arbitrary<boolean>): fc.Arbitrary<Selectors> =>
+  fc
+    .record({ initial: arbInitialEvent, returning: arbReturnEvent, same })
+    .map((o) => ({ initial: { event: o.initial }, returning: { event: o.same ? o.initial : o.returning } }));
+
+/** A random retention property run: each option drawn from its arbitrary, held to the reference. */
+function cohortsEqualReference(run: {
+  readonly selectors: fc.Arbitrary<Selectors>;
+  readonly numRuns: number;
+  readonly datasets?: fc.Arbitrary<Dataset>;
+  readonly zones?: fc.Arbitrary<string>;
+  readonly filters?: typeof arbFilters;
+  readonly groupBys?: typeof arbGroupBy;
+  readonly modes?: fc.Arbitrary<RefRetentionQuery['mode']>;
+}): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(
+      run.datasets ?? arbDataset,
+      run.zones ?? arbZone,
+      run.filters ?? arbFilters,
+      run.groupBys ?? fc.constant(undefined),
+      run.selectors,
+      fc.record({
+        period: fc.constantFrom('day' as const, 'week' as const, 'month' as const),
+        periods: fc.integer({ min: 1, max: 6 }),
+        mode: run.modes ?? fc.constantFrom('recurring' as const, 'first_time' as const),
+        window: fc.constantFrom('on' as const, 'on_or_after' as const),
+      }),
+      async (data, timeZone, filters, groupBy, selectors, options) =>
+        expectReferenceCohorts(data, {
+          ...RANGE,
+          timeZone,
+          filters,
+          ...(groupBy ? { groupBy } : {}),
+          groupLimit: 2,
+          ...selectors,
+          ...options,
+        }),
+    ),
+    { numRuns: run.numRuns },
+  );
+}
+
 describe('retention scenarios', () => {
   it('starts no cohort at the range end itself (midnight after the last day), yet counts it as a return', async () => {
     const r = await retention(
@@ -281,48 +328,18 @@ describe('retention: the customers behind a cell', () => {
 
 describe('retention equals the reference', () => {
   // Without group-by the SQL takes another plan (packed numeric events), so it gets runs of its own.
-  const equalsReference = (groupBys: typeof arbGroupBy, numRuns: number, sameEvent = false) =>
-    fc.assert(
-      fc.asyncProperty(
-        arbDataset,
-        arbZone,
-        arbFilters,
-        groupBys,
-        fc.record({
-          initial: fc.constantFrom('view', 'login', '$any'),
-          returning: fc.constantFrom('view', 'buy', '$any'),
-          period: fc.constantFrom('day' as const, 'week' as const, 'month' as const),
-          periods: fc.integer({ min: 1, max: 6 }),
-          mode: fc.constantFrom('recurring' as const, 'first_time' as const),
-          window: fc.constantFrom('on' as const, 'on_or_after' as const),
-        }),
-        async (data, timeZone, filters, groupBy, o) => {
-          const query: RefRetentionQuery = {
-            ...RANGE,
-            timeZone,
-            filters,
-            ...(groupBy ? { groupBy } : {}),
-            groupLimit: 2,
-            initial: { event: o.initial },
-            returning: { event: sameEvent ? o.initial : o.returning },
-            period: o.period,
-            periods: o.periods,
-            mode: o.mode,
-            window: o.window,
-          };
-          await expectReferenceCohorts(data, query);
-        },
-      ),
-      { numRuns },
-    );
   it('on random data, periods, modes, windows, filters, groups and zones', async () => {
-    await equalsReference(arbGroupBy, 50);
+    await cohortsEqualReference({
+      selectors: arbPlainSelectors(fc.constant(false)),
+      groupBys: arbGroupBy,
+      numRuns: 50,
+    });
   }, 300_000);
   it('on random data without group-by (the packed plan)', async () => {
-    await equalsReference(fc.constant(undefined), 40);
+    await cohortsEqualReference({ selectors: arbPlainSelectors(fc.constant(false)), numRuns: 40 });
   }, 300_000);
   it('on random data without group-by, returning = initial event (one array for both)', async () => {
-    await equalsReference(fc.constant(undefined), 30, true);
+    await cohortsEqualReference({ selectors: arbPlainSelectors(fc.constant(true)), numRuns: 30 });
   }, 300_000);
 });
 
@@ -339,58 +356,35 @@ describe('retention with per-event filters equals the reference', () => {
     fc.tuple(fc.constant([]), arbSomeFilters),
     fc.tuple(arbSomeFilters, arbSomeFilters),
   );
-  const withEventFiltersEqualsReference = (groupBys: typeof arbGroupBy, numRuns: number) =>
-    fc.assert(
-      fc.asyncProperty(
-        fc.oneof(arbDataset, arbDenseDataset),
-        arbZone,
-        arbFilters,
-        groupBys,
-        arbSelectorFilters,
-        fc.record({
-          initial: fc.constantFrom('view', 'login', '$any'),
-          returning: fc.constantFrom('view', 'buy', '$any'),
-          same: fc.constantFrom('no' as const, 'event' as const, 'selector' as const),
-          period: fc.constantFrom('day' as const, 'week' as const, 'month' as const),
-          periods: fc.integer({ min: 1, max: 6 }),
-          mode: fc.constantFrom('recurring' as const, 'first_time' as const),
-          window: fc.constantFrom('on' as const, 'on_or_after' as const),
-        }),
-        async (data, timeZone, filters, groupBy, [initialFilters, returningFilters], o) => {
-          const initial = {
-            event: o.initial,
-            ...(initialFilters.length ? { filters: initialFilters } : {}),
-          };
-          const returning =
-            o.same === 'selector'
-              ? initial
-              : {
-                  event: o.same === 'event' ? o.initial : o.returning,
-                  ...(returningFilters.length ? { filters: returningFilters } : {}),
-                };
-          const query: RefRetentionQuery = {
-            ...RANGE,
-            timeZone,
-            filters,
-            ...(groupBy ? { groupBy } : {}),
-            groupLimit: 2,
-            initial,
-            returning,
-            period: o.period,
-            periods: o.periods,
-            mode: o.mode,
-            window: o.window,
-          };
-          await expectReferenceCohorts(data, query);
-        },
-      ),
-      { numRuns },
-    );
+  const arbFilteredSelectors: fc.Arbitrary<Selectors> = fc
+    .record({
+      initial: arbInitialEvent,
+      returning: arbReturnEvent,
+      same: fc.constantFrom('no' as const, 'event' as const, 'selector' as const),
+      filters: arbSelectorFilters,
+    })
+    .map(({ same, filters: [initialFilters, returningFilters], ...o }) => {
+      const initial = { event: o.initial, ...(initialFilters.length ? { filters: initialFilters } : {}) };
+      const returning =
+        same === 'selector'
+          ? initial
+          : {
+              event: same === 'event' ? o.initial : o.returning,
+              ...(returningFilters.length ? { filters: returningFilters } : {}),
+            };
+      return { initial, returning };
+    });
+  const datasets = fc.oneof(arbDataset, arbDenseDataset);
   it('on random data, per-event filters, periods, modes, windows, groups and zones', async () => {
-    await withEventFiltersEqualsReference(arbGroupBy, 40);
+    await cohortsEqualReference({
+      selectors: arbFilteredSelectors,
+      datasets,
+      groupBys: arbGroupBy,
+      numRuns: 40,
+    });
   }, 300_000);
   it('on random data with per-event filters, without group-by (the packed plan)', async () => {
-    await withEventFiltersEqualsReference(fc.constant(undefined), 40);
+    await cohortsEqualReference({ selectors: arbFilteredSelectors, datasets, numRuns: 40 });
   }, 300_000);
 });
 
@@ -447,36 +441,14 @@ describe('retention from per-day customer sets', () => {
   // periods and not in others ("on or after").
   const arbBusyFortnight = arbDatasetWith({ minEvents: 40, maxEvents: 120 });
   it('equals the reference on random data, periods and events', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(arbDataset, arbDenseDataset, arbBusyFortnight).map(withCustomerLogins),
-        fc.constantFrom(PERSONS_BY_DAY_ZONE, 'Asia/Chongqing'),
-        fc.record({
-          initial: fc.constantFrom('view', 'login', '$any'),
-          returning: fc.constantFrom('view', 'buy', '$any'),
-          sameEvent: fc.boolean(),
-          period: fc.constantFrom('day' as const, 'week' as const, 'month' as const),
-          periods: fc.integer({ min: 1, max: 6 }),
-          window: fc.constantFrom('on' as const, 'on_or_after' as const),
-        }),
-        async (data, timeZone, o) => {
-          const query: RefRetentionQuery = {
-            ...RANGE,
-            timeZone,
-            filters: [],
-            groupLimit: 2,
-            initial: { event: o.initial },
-            returning: { event: o.sameEvent ? o.initial : o.returning },
-            period: o.period,
-            periods: o.periods,
-            mode: 'recurring',
-            window: o.window,
-          };
-          await expectReferenceCohorts(data, query);
-        },
-      ),
-      { numRuns: 50 },
-    );
+    await cohortsEqualReference({
+      selectors: arbPlainSelectors(fc.boolean()),
+      datasets: fc.oneof(arbDataset, arbDenseDataset, arbBusyFortnight).map(withCustomerLogins),
+      zones: fc.constantFrom(PERSONS_BY_DAY_ZONE, 'Asia/Chongqing'),
+      filters: fc.constant([]),
+      modes: fc.constant('recurring' as const),
+      numRuns: 50,
+    });
   }, 300_000);
 
   it('counts period 0 only for a return after the first initial event, ties not, merged devices yes', async () => {

@@ -3,11 +3,20 @@
 // ANALYSIS_BUSY; the page keeps showing "running", asks again after the Retry-After by itself
 // and fills in once a turn is free, with no error and no click on "retry". "Cancel query" on a
 // question still waiting takes it out of the line.
+import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ANALYSIS_QUEUE } from '../../../../analytics-api/src/models/common/analysis-queue.ts';
 import { openModel } from '../support/analysis-run.ts';
 import { screenshot } from '../support/browser.ts';
 import type { SuiteContext } from '../support/suite-context.ts';
+
+/** Moves the page's start date `days` later: a question nobody asked before, so no cache serves it. */
+async function startLater(page: Page, days: number): Promise<void> {
+  const from = page.getByLabel('开始日期');
+  const start = new Date(`${await from.inputValue()}T00:00:00Z`);
+  start.setUTCDate(start.getUTCDate() + days);
+  await from.fill(start.toISOString().slice(0, 10));
+}
 
 export function busyEngineSpecs(ctx: SuiteContext): void {
   describe('a busy engine', () => {
@@ -16,27 +25,31 @@ export function busyEngineSpecs(ctx: SuiteContext): void {
     afterEach(() => {
       for (const release of heldTurns.splice(0)) release();
     });
+    const limits = () => ctx.cs.api.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE;
+    /** Takes every running turn, as running analyses would; each test's afterEach gives them back. */
+    const holdEveryTurn = async () => {
+      const held = await Promise.all(
+        Array.from({ length: limits().running }, () => ctx.cs.api.analysisQueue.acquire('e2e-rush')),
+      );
+      heldTurns.push(...held);
+      return held;
+    };
     it('a question asked while the queue is full is answered by itself once a turn is free', async () => {
       const page = await ctx.as('union.analyst');
       await openModel(page, 'events');
       const queue = ctx.cs.api.analysisQueue;
-      const limits = ctx.cs.api.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE;
-      const held = await Promise.all(Array.from({ length: limits.running }, () => queue.acquire('e2e-rush')));
-      heldTurns.push(...held);
+      const { running, queued } = limits();
+      const held = await holdEveryTurn();
       // The waiting places, each given back as soon as its turn comes.
-      const waiters = Array.from({ length: limits.queued }, () =>
+      const waiters = Array.from({ length: queued }, () =>
         queue.acquire('e2e-rush').then((release) => release()),
       );
-      expect(queue.stats).toEqual({ running: limits.running, waiting: limits.queued });
+      expect(queue.stats).toEqual({ running, waiting: queued });
       const statuses: number[] = [];
       page.on('response', (r) => {
         if (r.url().endsWith('/v1/analysis/events')) statuses.push(r.status());
       });
-      // A question not asked before (one day later start), so no cached answer serves it.
-      const from = page.getByLabel('开始日期');
-      const start = new Date(`${await from.inputValue()}T00:00:00Z`);
-      start.setUTCDate(start.getUTCDate() + 1);
-      await from.fill(start.toISOString().slice(0, 10));
+      await startLater(page, 1);
       // Caught here so that a failure above it does not leave an unhandled rejection behind.
       const answered = page
         .waitForResponse((r) => r.url().endsWith('/v1/analysis/events') && r.status() === 200, {
@@ -65,21 +78,16 @@ export function busyEngineSpecs(ctx: SuiteContext): void {
       const page = await ctx.as('union.analyst');
       await openModel(page, 'events');
       const queue = ctx.cs.api.analysisQueue;
-      const limits = ctx.cs.api.config.analysisQueue ?? DEFAULT_ANALYSIS_QUEUE;
-      const held = await Promise.all(Array.from({ length: limits.running }, () => queue.acquire('e2e-rush')));
-      heldTurns.push(...held);
-      // Two days later than the page's start: asked by nobody before.
-      const from = page.getByLabel('开始日期');
-      const start = new Date(`${await from.inputValue()}T00:00:00Z`);
-      start.setUTCDate(start.getUTCDate() + 2);
-      await from.fill(start.toISOString().slice(0, 10));
+      const held = await holdEveryTurn();
+      // Two days later: not the question the test above asked.
+      await startLater(page, 2);
       await page.getByTestId('run').click();
       await expect.poll(() => queue.stats.waiting, { timeout: 30_000 }).toBe(1);
       // The browser aborts the request, the console server the upstream one, the API the wait.
       await page.getByRole('button', { name: '取消查询' }).click();
       await page.getByText('查询已取消').waitFor();
       // Well inside the queue's own 30 s limit, which would also empty the line, only later.
-      expect(limits.maxWaitMs).toBeGreaterThanOrEqual(30_000);
+      expect(limits().maxWaitMs).toBeGreaterThanOrEqual(30_000);
       await expect.poll(() => queue.stats.waiting, { timeout: 10_000 }).toBe(0);
       for (const release of held) release();
       expect(queue.stats).toEqual({ running: 0, waiting: 0 });

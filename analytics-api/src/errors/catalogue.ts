@@ -87,7 +87,7 @@ export const API_ERRORS = {
   },
   ANALYSIS_CANCELLED: {
     status: 499,
-    message: 'Everyone who asked for this analysis left before its turn came; it was not run',
+    message: 'Everyone who asked for this analysis left before it was answered; it was stopped',
   },
   QUERY_TOO_EXPENSIVE: {
     status: 422,

@@ -4,9 +4,12 @@
 // analysis; the other lanes take everything else, each request going to the shortest queue.
 // Each lane remembers the database, settings and parameters it last applied, and resets what the
 // next request does not set, so nothing leaks from one request into another.
+// A read whose caller has gone (`cancelled`) never starts if it is still waiting, and is stopped
+// in the engine if it is running (statement-kill.ts).
 import { Session } from 'chdb';
 import { ServerError } from './clickhouse-error.ts';
 import { isIdentifier, placeholderNames, settingLiteral, stringLiteral } from './literals.ts';
+import { openStatementKill, queryWasCancelled } from './statement-kill.ts';
 
 export interface EngineRequest {
   readonly sql: string;
@@ -15,6 +18,8 @@ export interface EngineRequest {
   readonly settings: ReadonlyMap<string, string>;
   readonly params: ReadonlyMap<string, string>;
   readonly isInsert: boolean;
+  /** Aborted when the caller no longer wants the answer (the server sets it for reads only). */
+  readonly cancelled?: AbortSignal;
 }
 
 export interface EngineResult {
@@ -51,6 +56,8 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
     });
   }
   const [writeLane, ...readLanes] = lanes as [Lane, ...Lane[]];
+  // Its own session: a running statement holds its lane's session until it ends.
+  const kill = openStatementKill(new Session(dataDir));
 
   async function execute(lane: Lane, request: EngineRequest): Promise<EngineResult> {
     const { session } = lane;
@@ -60,6 +67,10 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
       await session.queryAsync(`USE ${request.database}`);
       lane.database = request.database;
     }
+    const { cancelled } = request;
+    // A statement that may have to be stopped carries a mark to be found by (statement-kill.ts).
+    const mark = cancelled ? kill.mark() : undefined;
+    const wanted = mark ? new Map([...request.settings, ['log_comment', mark]]) : request.settings;
     for (const [name] of request.settings) {
       if (!isIdentifier(name))
         throw new ServerError(
@@ -82,9 +93,9 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
     // Each assignment with what it does to the lane's record of its settings once applied.
     const assignments: { text: string; record(): void }[] = [
       ...[...lane.settings.keys()]
-        .filter((name) => !request.settings.has(name))
+        .filter((name) => !wanted.has(name))
         .map((name) => ({ text: `${name} = DEFAULT`, record: () => lane.settings.delete(name) })),
-      ...[...request.settings]
+      ...[...wanted]
         .filter(([name, value]) => lane.settings.get(name) !== value)
         .map(([name, value]) => ({
           text: `${name} = ${settingLiteral(value)}`,
@@ -109,7 +120,9 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
       }
       for (const assignment of assignments) assignment.record();
     }
-    const result = await session.queryAsync(request.sql, { format: request.format });
+    if (cancelled?.aborted) throw queryWasCancelled();
+    const statement = session.queryAsync(request.sql, { format: request.format });
+    const result = await (cancelled && mark ? kill.guard(mark, cancelled, statement) : statement);
     return {
       body: result.bytes(),
       rowsRead: result.rowsRead,
@@ -131,17 +144,32 @@ export function openEngineLanes(dataDir: string, laneCount: number, maxQueued: n
         );
       }
       lane.queued++;
-      const run = lane.tail.then(() => execute(lane, request));
-      lane.tail = run
+      let started = false;
+      const turn = lane.tail.then(() => {
+        if (request.cancelled?.aborted) throw queryWasCancelled();
+        started = true;
+        return execute(lane, request);
+      });
+      lane.tail = turn
         .catch(() => undefined)
         .finally(() => {
           lane.queued--;
         });
-      return run;
+      const { cancelled } = request;
+      if (!cancelled) return turn;
+      // A read given up while it waits is answered at once; its turn, when it comes, is skipped.
+      return new Promise<EngineResult>((resolve, reject) => {
+        const onAbort = () => {
+          if (!started) reject(queryWasCancelled());
+        };
+        cancelled.addEventListener('abort', onAbort, { once: true });
+        turn.then(resolve, reject).finally(() => cancelled.removeEventListener('abort', onAbort));
+      });
     },
     load: () => lanes.reduce((sum, lane) => sum + lane.queued, 0),
     async close() {
       await Promise.all(lanes.map((lane) => lane.tail));
+      await kill.close();
       for (const lane of lanes) lane.session.close();
     },
   };

@@ -40,8 +40,17 @@ const PROTOCOL_PARAMS = new Set([
   'http_write_exception_in_output_format',
 ]);
 
+/** A read-only statement, after any leading comments. */
+const READ = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:SELECT|WITH|SHOW|DESC|DESCRIBE|EXPLAIN|EXISTS)\b/i;
+
 export interface ParsedRequest extends EngineRequest {
   readonly queryId: string;
+  /**
+   * `cancel_http_readonly_queries_on_client_close=1`: stop the statement if the client hangs up
+   * before the answer. Set for reads only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS), as
+   * ClickHouse does: a write is never left half done because its client went away.
+   */
+  readonly cancelOnClose: boolean;
 }
 
 export async function parseClickHouseRequest(
@@ -75,6 +84,8 @@ export async function parseClickHouseRequest(
     params,
     isInsert: /^\s*INSERT\b/i.test(urlSql || bodySql),
     queryId: url.searchParams.get('query_id') ?? crypto.randomUUID(),
+    cancelOnClose:
+      url.searchParams.get('cancel_http_readonly_queries_on_client_close') === '1' && READ.test(sql),
   };
 }
 

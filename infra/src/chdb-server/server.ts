@@ -77,7 +77,11 @@ export async function startChdbServer(options: ChdbServerOptions): Promise<ChdbS
     const settings = new Map(request.settings);
     if (options.fsyncAfterInsert && request.isInsert) settings.set('fsync_after_insert', '1');
     try {
-      const result = await lanes.run({ ...request, settings });
+      const result = await lanes.run({
+        ...request,
+        settings,
+        ...(request.cancelOnClose ? { cancelled: clientLeft(res) } : {}),
+      });
       res.writeHead(200, {
         'content-type': 'text/plain; charset=UTF-8',
         'x-clickhouse-query-id': request.queryId,
@@ -130,6 +134,15 @@ export async function startChdbServer(options: ChdbServerOptions): Promise<ChdbS
       await lanes.close();
     },
   };
+}
+
+/** Aborts when the connection closes before the whole answer was written (the client hung up). */
+function clientLeft(res: ServerResponse): AbortSignal {
+  const left = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) left.abort();
+  });
+  return left.signal;
 }
 
 function sendError(res: ServerResponse, error: unknown, queryId: string): void {

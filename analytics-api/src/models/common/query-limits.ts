@@ -1,7 +1,8 @@
 // The time and memory limits every analysis statement runs under (the ten models, their customer
 // lists and online now), from the API's configuration, and the one way such a statement is run:
-// hitting a limit answers 422 QUERY_TOO_EXPENSIVE, never a 500. Plan settings live in
-// engine-settings.ts.
+// hitting a limit answers 422 QUERY_TOO_EXPENSIVE, never a 500; a statement nobody waits for any
+// more is stopped in ClickHouse (ANALYSIS_CANCELLED), not left to run to its end. Plan settings
+// live in engine-settings.ts.
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import type { ApiConfig } from '../../config.ts';
 import { ApiError } from '../../errors/catalogue.ts';
@@ -27,22 +28,35 @@ export function queryLimitSettings(config: ApiConfig['clickhouse']) {
 export async function rowsUnderLimits<T>(
   clickhouse: ClickHouseClient,
   config: ApiConfig['clickhouse'],
-  statement: { readonly sql: string; readonly params: Record<string, unknown>; readonly settings?: object },
+  statement: {
+    readonly sql: string;
+    readonly params: Record<string, unknown>;
+    readonly settings?: object;
+    /** Aborted when no one wants the answer any more: the request is dropped and the statement stopped. */
+    readonly unwanted?: AbortSignal;
+  },
 ): Promise<T[]> {
+  const { unwanted } = statement;
+  if (unwanted?.aborted) throw new ApiError('ANALYSIS_CANCELLED');
   try {
     const result = await clickhouse.query({
       query: statement.sql,
       query_params: statement.params,
       format: 'JSONEachRow',
+      ...(unwanted ? { abort_signal: unwanted } : {}),
       clickhouse_settings: {
         ...queryLimitSettings(config),
         ...statement.settings,
         output_format_json_quote_64bit_integers: 0,
         output_format_json_quote_64bit_floats: 0,
+        // Without it ClickHouse (and the embedded engine, which follows it) runs an abandoned
+        // read to its end, holding a core for nobody.
+        cancel_http_readonly_queries_on_client_close: 1,
       },
     });
     return await result.json<T>();
   } catch (error) {
+    if (unwanted?.aborted) throw new ApiError('ANALYSIS_CANCELLED');
     if (isQueryLimitError(error)) throw new ApiError('QUERY_TOO_EXPENSIVE');
     throw error;
   }

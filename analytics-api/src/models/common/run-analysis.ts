@@ -2,6 +2,8 @@
 // (reloading it once if a name is new), serves a cached result for the same (model, query, scope,
 // data version) or joins the run computing it now, otherwise waits for a turn in the analysis
 // queue (analysis-queue.ts) and runs the model's SQL under time and memory limits; audits the run.
+// When everyone who asked has gone, a waiting analysis leaves the line and a running one is
+// stopped in ClickHouse (its statement cancelled, no further statement sent).
 // A ClickHouse limit error never surfaces as a 500: it becomes QUERY_TOO_EXPENSIVE (query-limits.ts).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -113,12 +115,14 @@ export async function runAnalysis(
     return { ...(await masked(hit)), meta: meta(true) };
   }
   let rowsRead = 0;
+  const unwanted = new AbortController();
   const execute = async <T>(sql: string, params: Record<string, unknown>): Promise<T[]> => {
     try {
       const rows = await rowsUnderLimits<T>(app.clickhouse, app.config.clickhouse, {
         sql,
         params,
         settings: ANALYSIS_ENGINE_SETTINGS,
+        unwanted: unwanted.signal,
       });
       rowsRead += rows.length;
       return rows;
@@ -151,7 +155,6 @@ export async function runAnalysis(
     await request.audit('analysis.run', { model: model.name, query, cached: true, shared: true });
     return { ...(await masked(shared)), meta: meta(true) };
   }
-  const unwanted = new AbortController();
   const computation: Computation = {
     callers: 0,
     unwanted,

@@ -4,7 +4,6 @@
 // The engine is observed by counting, in a wrapper that passes every call on, the model queries
 // the API sends it (the engine keeps no query log here).
 
-import { request } from 'node:http';
 import { Value } from '@sinclair/typebox/value';
 import type { ClickHouseClient } from '@tally/infra/clickhouse';
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +14,7 @@ import { callersWaitingForAnalyses } from '../../../src/models/common/run-analys
 import { loginAs } from '../../security/support/sessions.ts';
 import { ev } from '../support/dataset.ts';
 import { type EngineStack, startEngineStack } from '../support/engine-stack.ts';
+import { askOverSocket } from '../support/socket-question.ts';
 
 let stack: EngineStack;
 let appId: string;
@@ -190,27 +190,7 @@ describe('analysis admission', () => {
     it('drops a waiting question once everyone who asked it has hung up, not while one still waits', async () => {
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
       const b001 = await loginAs(app, 'b001.analyst');
-      // Over a real connection, so hanging up closes the socket as a browser leaving would.
-      const ask = (question: object) => {
-        const req = request(`${url}/v1/analysis/events`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            cookie: `tally_session=${b001.cookie}`,
-            'x-csrf-token': b001.csrf,
-            'cache-control': 'no-cache',
-          },
-        });
-        const status = new Promise<number | string>((resolve) => {
-          req.on('response', (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          });
-          req.on('error', (error) => resolve(error.message));
-        });
-        req.end(JSON.stringify(question));
-        return { hangUp: () => req.destroy(), status };
-      };
+      const ask = (question: object) => askOverSocket(url, b001, 'events', question);
       const release = await app.analysisQueue.acquire('U00');
       modelQueries.length = 0;
       const alone = ask(body('open'));

@@ -40,15 +40,12 @@ const PROTOCOL_PARAMS = new Set([
   'http_write_exception_in_output_format',
 ]);
 
-/** A read-only statement, after any leading comments. */
-const READ = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:SELECT|WITH|SHOW|DESC|DESCRIBE|EXPLAIN|EXISTS)\b/i;
-
 export interface ParsedRequest extends EngineRequest {
   readonly queryId: string;
   /**
-   * `cancel_http_readonly_queries_on_client_close=1`: stop the statement if the client hangs up
-   * before the answer. Set for reads only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS), as
-   * ClickHouse does: a write is never left half done because its client went away.
+   * Stop the statement if the client hangs up before the answer: as on a ClickHouse server, when
+   * `cancel_http_readonly_queries_on_client_close=1` and the statement runs read-only (`readonly`
+   * above 0, which a GET request gets by default), so no write is ever left half done.
    */
   readonly cancelOnClose: boolean;
 }
@@ -73,6 +70,8 @@ export async function parseClickHouseRequest(
     bodySql = parts.get('query') ?? '';
     for (const [name, value] of parts) if (name.startsWith('param_')) params.set(name.slice(6), value);
   }
+  // As ClickHouse does: anything but a POST runs read-only unless the request says otherwise.
+  if (req.method !== 'POST' && !settings.has('readonly')) settings.set('readonly', '2');
   const urlSql = url.searchParams.get('query') ?? '';
   const sql = urlSql && bodySql ? `${urlSql}\n${bodySql}` : urlSql || bodySql;
   if (!sql.trim()) throw new ServerError(62, 'SYNTAX_ERROR', 'Empty query');
@@ -85,7 +84,8 @@ export async function parseClickHouseRequest(
     isInsert: /^\s*INSERT\b/i.test(urlSql || bodySql),
     queryId: url.searchParams.get('query_id') ?? crypto.randomUUID(),
     cancelOnClose:
-      url.searchParams.get('cancel_http_readonly_queries_on_client_close') === '1' && READ.test(sql),
+      url.searchParams.get('cancel_http_readonly_queries_on_client_close') === '1' &&
+      Number(settings.get('readonly') ?? 0) > 0,
   };
 }
 

@@ -1,6 +1,7 @@
-// A read whose client hangs up is stopped in the engine when the client asked for it with
-// `cancel_http_readonly_queries_on_client_close=1` (as a ClickHouse server does), through the
-// real @clickhouse/client and the real chdb engine; without the setting it runs on, as there.
+// A read whose client hangs up is stopped in the engine when the client asked for it as a
+// ClickHouse server wants it (`cancel_http_readonly_queries_on_client_close=1` on a read-only
+// statement, `readonly` > 0), through the real @clickhouse/client and the real chdb engine;
+// without either it runs on, as there.
 // The statements would run for minutes: each check waits for an event (a statement leaving
 // system.processes, a promise settling), never for a guessed time.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngineLanes } from '../../src/chdb-server/engine-lanes.ts';
 import { type ChdbServer, startChdbServer } from '../../src/chdb-server/index.ts';
 import { type ClickHouseClient, connectClickHouse } from '../../src/clickhouse/index.ts';
+
+type ClickHouseSettings = NonNullable<Parameters<ClickHouseClient['query']>[0]['clickhouse_settings']>;
 
 /**
  * Minutes of work on one core, told apart by the number `tag` in system.processes, and with a
@@ -51,16 +54,15 @@ describe('chdb server: a hung-up client', () => {
     });
     return Number((await result.json<{ n: number }>())[0]?.n) > 0;
   };
-  const ask = (tag: number, cancelOnClose: boolean) => {
+  const CANCEL_ON_CLOSE = { cancel_http_readonly_queries_on_client_close: 1, readonly: '2' } as const;
+  const ask = (tag: number, settings: ClickHouseSettings) => {
     const hangUp = new AbortController();
     const answer = client
       .query({
         query: endless(tag),
         query_params: ENDLESS_PARAMS,
         abort_signal: hangUp.signal,
-        ...(cancelOnClose
-          ? { clickhouse_settings: { cancel_http_readonly_queries_on_client_close: 1 } }
-          : {}),
+        clickhouse_settings: settings,
       })
       .then(
         () => 'answered',
@@ -70,7 +72,7 @@ describe('chdb server: a hung-up client', () => {
   };
 
   it('stops the statement in the engine, and the engine serves the next one', async () => {
-    const q = ask(1001, true);
+    const q = ask(1001, CANCEL_ON_CLOSE);
     await until(() => running(1001));
     q.hangUp();
     expect(await q.answer).toMatch(/abort/i);
@@ -79,20 +81,36 @@ describe('chdb server: a hung-up client', () => {
     expect(await next.json()).toEqual([{ answer: 42 }]);
   }, 60_000);
 
-  it('lets it run on without cancel_http_readonly_queries_on_client_close, as ClickHouse does', async () => {
-    const q = ask(1002, false);
-    await until(() => running(1002));
-    q.hangUp();
-    await q.answer;
-    // Still there after a statement that queues behind nothing (its own read lane) has answered.
-    const marker = await client.query({ query: 'SELECT 1', format: 'JSONEachRow' });
-    await marker.json();
-    expect(await running(1002)).toBe(true);
-    await client.command({
-      query: "KILL QUERY WHERE position(query, '!= 1002') > 0 AND query NOT LIKE '%KILL%' ASYNC",
-    });
-    await until(async () => !(await running(1002)));
+  it('lets it run on without the setting, or when it is not read-only (a POST), as ClickHouse does', async () => {
+    const cases: [number, ClickHouseSettings][] = [
+      [1002, {}],
+      [1004, { cancel_http_readonly_queries_on_client_close: 1 }],
+    ];
+    for (const [tag, settings] of cases) {
+      const q = ask(tag, settings);
+      await until(() => running(tag));
+      q.hangUp();
+      await q.answer;
+      // Still there after a statement that queues behind nothing (its own read lane) has answered.
+      const marker = await client.query({ query: 'SELECT 1', format: 'JSONEachRow' });
+      await marker.json();
+      expect(await running(tag)).toBe(true);
+      await client.command({
+        query: `KILL QUERY WHERE position(query, '!= ${tag}') > 0 AND query NOT LIKE '%KILL%' ASYNC`,
+      });
+      await until(async () => !(await running(tag)));
+    }
   }, 60_000);
+
+  it('refuses a write in a read-only statement, and not in the next one', async () => {
+    const create = 'CREATE TABLE IF NOT EXISTS written (x UInt8) ENGINE = Memory';
+    await expect(
+      client.command({ query: create, clickhouse_settings: { readonly: '2' } }),
+    ).rejects.toMatchObject({
+      code: '164',
+    });
+    await client.command({ query: create });
+  });
 
   it('answers a read given up while it waits for its lane QUERY_WAS_CANCELLED at once, never running it', async () => {
     // Lanes of their own on the same data (one engine directory per process): one session for

@@ -49,8 +49,11 @@ export async function rowsUnderLimits<T>(
         ...statement.settings,
         output_format_json_quote_64bit_integers: 0,
         output_format_json_quote_64bit_floats: 0,
-        // Without it ClickHouse (and the embedded engine, which follows it) runs an abandoned
-        // read to its end, holding a core for nobody.
+        // An analysis only reads: read-only, it can never write whatever its SQL, and only a
+        // read-only HTTP query is cancelled when its client hangs up. Without the cancel setting
+        // ClickHouse (and the embedded engine, which follows it) runs an abandoned read to its
+        // end, holding a core for nobody.
+        readonly: '2',
         cancel_http_readonly_queries_on_client_close: 1,
       },
     });

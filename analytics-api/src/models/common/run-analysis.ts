@@ -179,6 +179,12 @@ export async function runAnalysis(
   let result: object;
   try {
     result = await computation.result;
+  } catch (error) {
+    // Stopped because everyone left: still an access to the data someone asked for, on record.
+    if (error instanceof ApiError && error.code === 'ANALYSIS_CANCELLED') {
+      await request.audit('analysis.run', { model: model.name, query, cached: false, cancelled: true });
+    }
+    throw error;
   } finally {
     if (inFlight.get(key) === computation) inFlight.delete(key);
   }

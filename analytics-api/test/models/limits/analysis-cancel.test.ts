@@ -5,6 +5,7 @@
 // session statement run long enough (~0.6 s here) to be caught running: it is watched for from
 // before it starts, and stopped within tens of milliseconds.
 import type { FastifyInstance } from 'fastify';
+import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../../security/support/sessions.ts';
 import { ev } from '../support/dataset.ts';
@@ -86,5 +87,12 @@ describe('an analysis everyone has left', () => {
     await until(() => app.analysisQueue.stats.running === 0);
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('tally_api_analyses_total{model="session",outcome="cancelled"} 1\n');
+    // Stopped, and still on record as asked for (MariaDB's JSON_VALUE reads booleans as 0 / 1).
+    const [audit] = await stack.api.metadata.pool.query<RowDataPacket[]>(
+      `SELECT JSON_VALUE(details, '$.cancelled') AS cancelled FROM audit_log
+       WHERE action = 'analysis.run' AND details LIKE ?`,
+      [`%${appId}%`],
+    );
+    expect(audit.map((r) => String(r.cancelled))).toContain('1');
   }, 120_000);
 });

@@ -18,7 +18,7 @@ export interface EngineRequest {
   readonly settings: ReadonlyMap<string, string>;
   readonly params: ReadonlyMap<string, string>;
   readonly isInsert: boolean;
-  /** Aborted when the caller no longer wants the answer (the server sets it for reads only). */
+  /** Aborted when the caller no longer wants the answer (the server sets it on read-only statements). */
   readonly cancelled?: AbortSignal;
 }
 

@@ -1,7 +1,9 @@
 // The embedded ClickHouse server: ClickHouse's HTTP interface (the part @clickhouse/client uses)
 // in front of the chdb engine, so Tally's services talk to a laptop's engine and to a production
 // cluster through the same client code. Listens on loopback by default and checks a user and
-// password on every request; never runs a statement for an unauthenticated caller.
+// password on every request; never runs a statement for an unauthenticated caller. As on
+// ClickHouse, a read-only statement (`readonly` > 0; a GET by default) whose client hangs up is
+// stopped when the request says `cancel_http_readonly_queries_on_client_close=1`.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

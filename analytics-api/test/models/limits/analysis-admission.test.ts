@@ -197,8 +197,13 @@ describe('analysis admission', () => {
       await until(() => app.analysisQueue.stats.waiting === 1);
       alone.hangUp();
       await until(() => app.analysisQueue.stats.waiting === 0);
-      const metrics = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
-      expect(await metrics()).toContain('tally_api_analyses_total{model="events",outcome="cancelled"} 1\n');
+      // Counted once the dropped question is on record in the audit log (the request's last step).
+      const cancelled = 'tally_api_analyses_total{model="events",outcome="cancelled"} 1\n';
+      const counted = async () =>
+        (await app.inject({ method: 'GET', url: '/metrics' })).body.includes(cancelled);
+      for (let i = 0; i < 500 && !(await counted()); i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await counted()).toBe(true);
 
       const first = ask({ ...body('buy'), from: '2026-02-28' });
       await until(() => app.analysisQueue.stats.waiting === 1);

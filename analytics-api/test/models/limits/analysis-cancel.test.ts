@@ -44,8 +44,10 @@ async function until(ready: () => Promise<boolean> | boolean): Promise<void> {
 
 describe('an analysis everyone has left', () => {
   let app: FastifyInstance;
+  let url: string;
   beforeAll(async () => {
     app = await stack.api.buildAnother({});
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   const engineCount = async (sql: string) => {
     const result = await stack.api.clickhouse.query({ query: sql, format: 'JSONEachRow' });
@@ -76,17 +78,19 @@ describe('an analysis everyone has left', () => {
   }, 120_000);
 
   it('is stopped in ClickHouse, not run to its end', async () => {
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const caller = await loginAs(app, 'union.analyst');
     const before = await cancelledInEngine();
     const asked = askOverSocket(url, caller, 'session', question());
     await until(async () => (await analysesRunning()) > 0);
     asked.hangUp();
     await until(async () => (await analysesRunning()) === 0);
+    // The engine may count the error a moment after the statement has left its process list.
+    await until(async () => (await cancelledInEngine()) > before);
     expect(await cancelledInEngine()).toBe(before + 1);
     await until(() => app.analysisQueue.stats.running === 0);
-    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toContain('tally_api_analyses_total{model="session",outcome="cancelled"} 1\n');
+    // Counted once the stopped run is on record in the audit log (the request's last step).
+    const cancelled = 'tally_api_analyses_total{model="session",outcome="cancelled"} 1\n';
+    await until(async () => (await app.inject({ method: 'GET', url: '/metrics' })).body.includes(cancelled));
     // Stopped, and still on record as asked for (MariaDB's JSON_VALUE reads booleans as 0 / 1).
     const [audit] = await stack.api.metadata.pool.query<RowDataPacket[]>(
       `SELECT JSON_VALUE(details, '$.cancelled') AS cancelled FROM audit_log

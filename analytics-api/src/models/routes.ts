@@ -2,7 +2,7 @@
 // query schema, answer = its result schema, both in /openapi.json), and GET /online-now.
 // Permission analysis.run; the org scope and the audit entry are applied by the runner.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import { connectionLeft } from '@tally/infra/http';
 import { analysisErrorResponses } from '../errors/error-body-schema.ts';
 import { failureOutcome } from '../metrics/analysis-metrics.ts';
 import type { AnalysisQueryBase } from './common/analysis-model.ts';
@@ -13,15 +13,6 @@ import { ANALYSIS_MODELS } from './registry.ts';
 // Results are documented by their schema but serialised as they are: fast-json-stringify would
 // silently coerce a null to 0 or drop a field if a model and its schema ever disagreed.
 const plainJson = () => (data: unknown) => JSON.stringify(data);
-
-/** Aborts when the connection closes before the answer was sent (the caller left). */
-function callerLeft(reply: FastifyReply): AbortSignal {
-  const left = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) left.abort();
-  });
-  return left.signal;
-}
 
 export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const errorResponses = analysisErrorResponses();
@@ -40,7 +31,13 @@ export const analysisPlugin: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         try {
-          return await runAnalysis(app, request, model, request.body as AnalysisQueryBase, callerLeft(reply));
+          return await runAnalysis(
+            app,
+            request,
+            model,
+            request.body as AnalysisQueryBase,
+            connectionLeft(reply.raw),
+          );
         } catch (error) {
           app.analysisMetrics.analyses.inc({ model: model.name, outcome: failureOutcome(error) });
           throw error;

@@ -7,6 +7,7 @@
 // address this proxy connects from (its TRUST_PROXY; our TALLY_API_SOURCE_ADDRESS).
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connectionLeft } from '@tally/infra/http';
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded.
 const HOP = new Set([
@@ -82,8 +83,6 @@ export function proxyToApi(target: ApiTarget, incoming: IncomingMessage, outgoin
   });
   // A browser that goes away (a cancelled query) aborts the upstream request too.
   incoming.on('aborted', () => upstream.destroy());
-  outgoing.on('close', () => {
-    if (!outgoing.writableFinished) upstream.destroy();
-  });
+  connectionLeft(outgoing).addEventListener('abort', () => upstream.destroy());
   incoming.pipe(upstream);
 }

@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Session } from 'chdb';
+import { connectionLeft } from '../http/connection-left.ts';
 import { describeEngineError, ServerError, statusForCode } from './clickhouse-error.ts';
 import { type EngineLanes, openEngineLanes } from './engine-lanes.ts';
 import { parseClickHouseRequest } from './http-request.ts';
@@ -82,7 +83,7 @@ export async function startChdbServer(options: ChdbServerOptions): Promise<ChdbS
       const result = await lanes.run({
         ...request,
         settings,
-        ...(request.cancelOnClose ? { cancelled: clientLeft(res) } : {}),
+        ...(request.cancelOnClose ? { cancelled: connectionLeft(res) } : {}),
       });
       res.writeHead(200, {
         'content-type': 'text/plain; charset=UTF-8',
@@ -136,15 +137,6 @@ export async function startChdbServer(options: ChdbServerOptions): Promise<ChdbS
       await lanes.close();
     },
   };
-}
-
-/** Aborts when the connection closes before the whole answer was written (the client hung up). */
-function clientLeft(res: ServerResponse): AbortSignal {
-  const left = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) left.abort();
-  });
-  return left.signal;
 }
 
 function sendError(res: ServerResponse, error: unknown, queryId: string): void {

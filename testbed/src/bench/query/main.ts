@@ -4,13 +4,15 @@
 // (cold), then R runs with the result cache bypassed (warm: p50/p95) and one cached dashboard
 // reload. Then, for the models that read every customer's events, the per-customer floor (the
 // cheapest pass over the same events: per-customer-floor.ts), and the reference products' query
-// shapes on the same data, as ratios ours/theirs.
+// shapes on the same data, as ratios ours/theirs (ours through the API and as its bare statements).
 // Data lives in .tally/bench-query/<N> and is reused by later runs. Last line: one JSON object.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { buildApp } from '@tally/analytics-api';
 import type { ApiConfig } from '@tally/analytics-api/config';
+import { runModelOnEngine } from '@tally/analytics-api/engine-run';
 import { ANALYSIS_ENGINE_SETTINGS } from '@tally/analytics-api/engine-settings';
 import { seedDemoOrgAndStaff } from '@tally/analytics-api/seed-demo';
 import { spawnChdbServer } from '@tally/infra/chdb-server';
@@ -149,8 +151,7 @@ try {
     lastCpuMs = engineCpuMs() - before;
     return wall;
   };
-  const post = async (model: string, body: object, cache: boolean): Promise<number> => {
-    const started = performance.now();
+  const ask = async (model: string, body: object, cache: boolean): Promise<object> => {
     const res = await app.inject({
       method: 'POST',
       url: `/v1/analysis/${model}`,
@@ -159,6 +160,11 @@ try {
       headers: { 'x-csrf-token': csrf, ...(cache ? {} : { 'cache-control': 'no-cache' }) },
     });
     if (res.statusCode !== 200) throw new Error(`${model}: ${res.statusCode} ${res.body.slice(0, 500)}`);
+    return res.json();
+  };
+  const post = async (model: string, body: object, cache: boolean): Promise<number> => {
+    const started = performance.now();
+    await ask(model, body, cache);
     return performance.now() - started;
   };
   let lastRows: Record<string, unknown>[] = [];
@@ -255,25 +261,45 @@ try {
     );
   }
 
+  // Ours is timed twice: through the API (what a user waits for: HTTP, session, validation,
+  // audit) and its statements alone on the engine, as theirs are; the second compares query shapes.
+  const onEngine = async (model: string, body: object): Promise<number> => {
+    const started = performance.now();
+    await runModelOnEngine(clickhouse, model, body as Parameters<typeof runModelOnEngine>[2]);
+    return performance.now() - started;
+  };
   const comparisons: Record<string, Record<string, number>> = {};
-  const compare = async (name: string, ours: () => Promise<number>, theirs: string) => {
-    if (!selected(name.split('_')[0]!) || failures[name.split('_')[0]!]) return;
-    const [o, t] = (await measureAlternating([
-      { label: `${name} (ours)`, run: ours },
+  const compare = async (name: string, model: string, body: object, theirs: string) => {
+    if (!selected(model) || failures[model]) return;
+    // Both of ours must be the same analysis: the engine-alone run answers what the API answers.
+    const { meta: _meta, ...viaApi } = (await ask(model, body, false)) as { meta: unknown };
+    const alone = await runModelOnEngine(clickhouse, model, body as Parameters<typeof runModelOnEngine>[2]);
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(alone)), viaApi)) {
+      throw new Error(`${name}: the engine-alone run of ${model} answers differently from the API`);
+    }
+    const [o, e, t] = (await measureAlternating([
+      { label: `${name} (ours, API)`, run: () => post(model, body, false) },
+      { label: `${name} (ours, engine)`, run: () => onEngine(model, body) },
       { label: `${name} (theirs)`, run: () => timeSql(theirs) },
-    ])) as [Figures, Figures];
+    ])) as [Figures, Figures, Figures];
+    const ratio = (a: number, b: number) => Math.round((a / Math.max(1, b)) * 100) / 100;
     comparisons[name] = {
       ours_p50_ms: o.p50_ms,
       theirs_p50_ms: t.p50_ms,
-      ratio: Math.round((o.p50_ms / t.p50_ms) * 100) / 100,
+      ratio: ratio(o.p50_ms, t.p50_ms),
       ours_cpu_ms: o.cpu_p50_ms,
       theirs_cpu_ms: t.cpu_p50_ms,
-      cpu_ratio: Math.round((o.cpu_p50_ms / Math.max(1, t.cpu_p50_ms)) * 100) / 100,
+      cpu_ratio: ratio(o.cpu_p50_ms, t.cpu_p50_ms),
+      ours_engine_p50_ms: e.p50_ms,
+      engine_ratio: ratio(e.p50_ms, t.p50_ms),
+      ours_engine_cpu_ms: e.cpu_p50_ms,
+      engine_cpu_ratio: ratio(e.cpu_p50_ms, t.cpu_p50_ms),
     };
     const c = comparisons[name]!;
     say(
-      `${name.padEnd(34)} ours p50 ${o.p50_ms} ms (CPU ${o.cpu_p50_ms}), theirs ${t.p50_ms} ms (CPU ${t.cpu_p50_ms}), ` +
-        `ratio ${c.ratio} (CPU ${c.cpu_ratio})`,
+      `${name.padEnd(34)} ours p50 ${o.p50_ms} ms (CPU ${o.cpu_p50_ms}) through the API, ${e.p50_ms} ms (CPU ` +
+        `${e.cpu_p50_ms}) on the engine alone; theirs ${t.p50_ms} ms (CPU ${t.cpu_p50_ms}); ratio ${c.ratio} ` +
+        `(CPU ${c.cpu_ratio}), engine alone ${c.engine_ratio} (CPU ${c.engine_cpu_ratio})`,
     );
   };
   const funnelBody = {
@@ -283,12 +309,14 @@ try {
   };
   await compare(
     'funnel_vs_openpanel_windowFunnel',
-    () => post('funnel', funnelBody, false),
+    'funnel',
+    funnelBody,
     openPanelFunnelSql(FUNNEL_STEPS, FUNNEL_WINDOW_MINUTES, startMs, endMs),
   );
   await compare(
     'funnel_vs_posthog_array_walk',
-    () => post('funnel', funnelBody, false),
+    'funnel',
+    funnelBody,
     postHogFunnelSql(FUNNEL_STEPS, FUNNEL_WINDOW_MINUTES, startMs, endMs),
   );
   const retentionBody = {
@@ -300,7 +328,8 @@ try {
   };
   await compare(
     'retention_vs_openpanel_cohort_join',
-    () => post('retention', retentionBody, false),
+    'retention',
+    retentionBody,
     openPanelRetentionSql(RETENTION_EVENT, RETENTION_EVENT, RETENTION_PERIODS, startMs, endMs, zone),
   );
 

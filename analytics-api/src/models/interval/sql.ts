@@ -15,7 +15,7 @@ import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
-import { periodSql } from '../common/period-sql.ts';
+import { periodKeySql, periodLabelSql } from '../common/period-sql.ts';
 import { propertySql } from '../common/property-sql.ts';
 import { ANY_EVENT, type EventSelector } from '../common/query-schema.ts';
 import { type IntervalQuery, MAX_EVENTS_PER_PERSON } from './schema.ts';
@@ -45,7 +45,7 @@ function selectors(ctx: AnalysisContext<IntervalQuery>) {
   return { startCond, endCond, link: p.text, linkSet: [p.isSet] };
 }
 
-/** Rows (gkey, period, w): the number w of start events in the range per group and period. */
+/** Rows (gkey, pk, w): the number w of start events in the range per group and period key. */
 function startCountsSql(ctx: AnalysisContext<IntervalQuery>, topKeys: readonly string[] | null): string {
   const { startCond, linkSet } = selectors(ctx);
   const source = eventSourceSql(ctx, {
@@ -57,9 +57,9 @@ function startCountsSql(ctx: AnalysisContext<IntervalQuery>, topKeys: readonly s
   });
   return `
     SELECT ${topKeys ? keepTopGroupsSql(ctx, 'gkey', topKeys) : 'gkey'} AS gkey,
-           ${periodSql(ctx, 'fromUnixTimestamp64Milli(t)')} AS period, count() AS w
+           ${periodKeySql(ctx, 'fromUnixTimestamp64Milli(t)')} AS pk, count() AS w
     FROM (${source})
-    GROUP BY gkey, period`;
+    GROUP BY gkey, pk`;
 }
 
 /** Rows (t, gkey, d): the start events in the range that have an interval, d ms to their end. */
@@ -115,8 +115,9 @@ function intervalsSql(ctx: AnalysisContext<IntervalQuery>): string {
 }
 
 /**
- * Rows (gkey, period, bin, d, w) to aggregate: per group and period the start count w (d = -1,
- * bin = -1), and each interval (w = 0). topKeys null: groups as they are.
+ * Rows (gkey, pk, bin, d, w) to aggregate: per group and period key the start count w (d = -1,
+ * bin = -1), and each interval (w = 0). topKeys null: groups as they are. Periods travel as keys
+ * and are labelled on the output rows (a label per row costs more than the grouping).
  */
 function rowsSql(
   ctx: AnalysisContext<IntervalQuery>,
@@ -125,10 +126,10 @@ function rowsSql(
 ): string {
   const bounds = ctx.params.add(boundsMs, 'Array(Int64)');
   return `
-      SELECT gkey, period, toInt64(-1) AS bin, toInt64(-1) AS d, w FROM (${startCountsSql(ctx, topKeys)})
+      SELECT gkey, pk, toInt64(-1) AS bin, toInt64(-1) AS d, w FROM (${startCountsSql(ctx, topKeys)})
       UNION ALL
       SELECT ${topKeys ? keepTopGroupsSql(ctx, 'gkey', topKeys) : 'gkey'} AS gkey,
-             ${periodSql(ctx, 'fromUnixTimestamp64Milli(t)')} AS period,
+             ${periodKeySql(ctx, 'fromUnixTimestamp64Milli(t)')} AS pk,
              toInt64(arrayCount(b -> b <= d, ${bounds})) AS bin, d, toUInt64(0) AS w
       FROM (${intervalsSql(ctx)})`;
 }
@@ -147,12 +148,12 @@ export function intervalSql(ctx: AnalysisContext<IntervalQuery>, boundsMs: reado
        ORDER BY countIf(d >= 0) DESC, sum(w) DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
   // The full sets even without group-by (gkey is then constant): one shape of rows to read.
-  const sets = '(gkey, period), (gkey), (period), (), (gkey, bin), (bin)';
+  const sets = '(gkey, pk), (gkey), (pk), (), (gkey, bin), (bin)';
   const main = (topKeys: readonly string[]) => `
-    SELECT gkey, period, bin, sum(w) AS starts, countIf(d >= 0) AS cnt,
+    SELECT gkey, ${periodLabelSql(ctx, 'pk')} AS period, bin, sum(w) AS starts, countIf(d >= 0) AS cnt,
            minIf(d, d >= 0) AS mn, maxIf(d, d >= 0) AS mx, avgIf(d, d >= 0) AS mean,
            quantilesExactLowIf(0.25, 0.5, 0.75)(d, d >= 0) AS q,
-           grouping(gkey, period, bin) AS grp
+           grouping(gkey, pk, bin) AS grp
     FROM (${rowsSql(ctx, boundsMs, grouped ? topKeys : null)})
     GROUP BY GROUPING SETS (${sets})`;
   return { topGroups, main };

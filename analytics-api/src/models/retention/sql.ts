@@ -9,7 +9,7 @@ import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql, keepTopGroupsSql } from '../common/group-by-sql.ts';
-import { periodSql } from '../common/period-sql.ts';
+import { periodKeySql, periodLabelSql } from '../common/period-sql.ts';
 import { LOGIN_ID_PER_PERSON, LOGIN_ID_SOURCE } from '../common/person-list.ts';
 import { ANY_EVENT, type EventSelector } from '../common/query-schema.ts';
 import type { RetentionQuery } from './schema.ts';
@@ -164,15 +164,18 @@ export function retentionSql(
   const topGroups = grouped
     ? `SELECT en.3 AS gkey FROM (${entrySql}) GROUP BY gkey ORDER BY count() DESC, gkey ASC LIMIT ${Number(ctx.groupLimit)}`
     : null;
+  // ck, the cohort's period key, is what the table groups by; its label is made on the output
+  // rows (a label per entry costs more than the grouping). `cohort` (the label) is for listings.
   const entries = (topKeys: readonly string[]) => `
-      SELECT person, ${keepLoginId}${periodSql(ctx, 'fromUnixTimestamp64Milli(en.1)', period)} AS cohort,
+      SELECT person, ${keepLoginId}${periodKeySql(ctx, 'fromUnixTimestamp64Milli(en.1)', period)} AS ck,
+             ${periodLabelSql(ctx, 'ck', period)} AS cohort,
              ${keepTopGroupsSql(ctx, 'en.3', topKeys)} AS gkey, r0, back
       FROM (${entrySql})`;
   const cohorts = (topKeys: readonly string[]) => `
-    SELECT cohort, gkey, count() AS size, sum(r0) AS r0,
+    SELECT ${periodLabelSql(ctx, 'ck', period)} AS cohort, gkey, count() AS size, sum(r0) AS r0,
            sumMap(back, arrayMap(d -> toUInt64(1), back)) AS returned
     FROM (${entries(topKeys)})
-    GROUP BY cohort, gkey
-    ORDER BY cohort, gkey`;
+    GROUP BY ck, gkey
+    ORDER BY ck, gkey`;
   return { topGroups, entries, cohorts };
 }

@@ -13,6 +13,7 @@ import type { AnalysisContext } from '../common/analysis-context.ts';
 import { eventSourceSql } from '../common/event-source-sql.ts';
 import { filtersSql } from '../common/filter-sql.ts';
 import { groupKeySql } from '../common/group-by-sql.ts';
+import { periodLabelSql } from '../common/period-sql.ts';
 import { ANY_EVENT } from '../common/query-schema.ts';
 import { sessionArraysSql } from './cut-sql.ts';
 import { eventKeySql, type ScreenColumns, screenColumns } from './event-key-sql.ts';
@@ -64,7 +65,8 @@ function sourceSql(
 }
 
 /**
- * Rows (person, st, dur, evs, scr, cnt, entryRank, exitRank, period, gkey, fAll, fP, fG, fGP):
+ * Rows (person, st, dur, evs, scr, cnt, entryRank, exitRank, pk, gkey, fAll, fP, fG, fGP), pk the
+ * period's key (periodKeySql):
  * one per session. topKeys null: groups are not mapped to top N + "$others".
  */
 function sessionsSql(
@@ -106,7 +108,7 @@ function sessionsSql(
     groupKeys: grouped ? 'gks' : null,
   });
   return `
-    SELECT person, st + ${startMs} AS st, dur, evs, scr, cnt, entryRank, exitRank, period,
+    SELECT person, st + ${startMs} AS st, dur, evs, scr, cnt, entryRank, exitRank, pk,
            ${grouped ? 'gkey' : "'' AS gkey"}, fAll, fP, fG, fGP
     FROM (
       SELECT ${cut},
@@ -118,7 +120,7 @@ function sessionsSql(
       )
     )
     ARRAY JOIN sts AS st, durs AS dur, evss AS evs, scrs AS scr, cnts AS cnt, entries AS entryRank,
-               exits AS exitRank, periods AS period, fAlls AS fAll, fPs AS fP, fGs AS fG, fGPs AS fGP
+               exits AS exitRank, periods AS pk, fAlls AS fAll, fPs AS fP, fGs AS fG, fGPs AS fGP
                ${grouped ? ', groups AS gkey' : ''}`;
 }
 
@@ -154,24 +156,25 @@ export function sessionSql(ctx: AnalysisContext<SessionQuery>): SessionSql {
   // Without group-by gkey is constant, so (gkey, period) and (gkey) are the period and overall
   // figures: four sets instead of six (the exact median is the costly aggregate, ~5% of the CPU).
   const sets = grouped
-    ? '(gkey, period), (gkey), (period), (), (entryRank), (exitRank)'
-    : '(gkey, period), (gkey), (gkey, entryRank), (gkey, exitRank)';
+    ? '(gkey, pk), (gkey), (pk), (), (entryRank), (exitRank)'
+    : '(gkey, pk), (gkey), (gkey, entryRank), (gkey, exitRank)';
   const name = (rank: string) => `if(${rank} = 0, NULL, screenNames[${rank}])`;
   // The exact median keeps every duration of its set: inactivity sessions never span two days
   // (< 2^32 ms), so they are kept as UInt32, half the memory (10^8 bench case ~0.5 s of ~12 s).
   // Sessions by id may run for weeks and keep Int64.
   const duration = ctx.query.sessionMode === 'session_id' ? 'dur' : 'toUInt32(dur)';
   const main = (topKeys: readonly string[] | null) => `${screens.dictionary}
-    SELECT gkey, period, ${name('entryRank')} AS entry, ${name('exitRank')} AS exit,
+    SELECT gkey, ${periodLabelSql(ctx, 'pk')} AS period, ${name('entryRank')} AS entry, ${name('exitRank')} AS exit,
            count() AS sessions, ${usersSql('grp')} AS users,
            avg(dur) AS avgDur, quantileExactLow(0.5)(${duration}) AS medDur, sum(evs) AS events,
            sum(scr) AS screens, countIf(scr = 1) AS bounces, sum(cnt) AS counted,
-           countIf(cnt > 0) AS withCounted, grouping(gkey, period, entryRank, exitRank) AS grp
+           countIf(cnt > 0) AS withCounted, grouping(gkey, pk, entryRank, exitRank) AS grp
     FROM (${sessionsSql(ctx, screens, topKeys)})
     GROUP BY GROUPING SETS (${sets})`;
   const persons = (topKeys: readonly string[] | null, period?: string, gkey?: string) => {
     const conditions = ['1'];
-    if (period !== undefined) conditions.push(`period = ${ctx.params.add(period, 'String')}`);
+    if (period !== undefined)
+      conditions.push(`${periodLabelSql(ctx, 'pk')} = ${ctx.params.add(period, 'String')}`);
     if (gkey !== undefined) conditions.push(`gkey = ${ctx.params.add(gkey, 'String')}`);
     return `${screens.dictionary}
     SELECT person, '' AS login_id

@@ -1,9 +1,10 @@
 // One analysis model run straight on a ClickHouse client, built as the API's runner builds it
 // (the schema's defaults, the range in the query's zone, names checked against the catalog,
 // persons resolved the same way, the same engine settings) but without HTTP, sessions, the result
-// cache, the line, the audit or the limits. For the query benchmark, which times our statements
-// beside the reference products' statements on equal terms (theirs run straight on the engine).
-// Never serves a request: it checks no permission and reads the whole union (no org scope).
+// cache, the line, the audit, the limits or the sensitive-field policy (a query naming an encrypted
+// property is not rewritten). For the query benchmark, which times our statements beside the
+// reference products' statements on equal terms (theirs run straight on the engine). Never serves
+// a request: it checks no permission and reads the whole union (no org scope).
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Value } from '@sinclair/typebox/value';
 import { knownNames } from '../catalog/known-names.ts';

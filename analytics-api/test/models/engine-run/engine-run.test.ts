@@ -41,18 +41,26 @@ describe('runModelOnEngine', () => {
       to: '2026-03-04',
       steps: [{ event: 'view' }, { event: 'buy' }],
     };
-    const alone = (await runModelOnEngine(stack.api.clickhouse, 'funnel', body)) as FunnelAnswer;
+    const alone = (await runModelOnEngine(
+      stack.api.clickhouse,
+      stack.api.config.clickhouse,
+      'funnel',
+      body,
+    )) as FunnelAnswer;
     expect(alone.steps.map((s) => s.users)).toEqual([2, 1]);
     const { meta: _meta, ...viaApi } = await stack.analyse<FunnelAnswer>('funnel', body);
     expect(JSON.parse(JSON.stringify(alone))).toEqual(viaApi);
   });
   it('names an unknown model and the field a query breaks', async () => {
     const base = { appId: 'app', from: '2026-03-02', to: '2026-03-04' };
-    await expect(runModelOnEngine(stack.api.clickhouse, 'funnels', base)).rejects.toThrow(
-      'no analysis model "funnels"',
-    );
     await expect(
-      runModelOnEngine(stack.api.clickhouse, 'funnel', { ...base, steps: [{ event: 'view' }] } as never),
+      runModelOnEngine(stack.api.clickhouse, stack.api.config.clickhouse, 'funnels', base),
+    ).rejects.toThrow('no analysis model "funnels"');
+    await expect(
+      runModelOnEngine(stack.api.clickhouse, stack.api.config.clickhouse, 'funnel', {
+        ...base,
+        steps: [{ event: 'view' }],
+      } as never),
     ).rejects.toThrow(/funnel: invalid query at \/steps/);
   });
 });

@@ -263,9 +263,11 @@ try {
 
   // Ours is timed twice: through the API (what a user waits for: HTTP, session, validation,
   // audit) and its statements alone on the engine, as theirs are; the second compares query shapes.
+  const alone = (model: string, body: object) =>
+    runModelOnEngine(clickhouse, config.clickhouse, model, body as Parameters<typeof runModelOnEngine>[3]);
   const onEngine = async (model: string, body: object): Promise<number> => {
     const started = performance.now();
-    await runModelOnEngine(clickhouse, model, body as Parameters<typeof runModelOnEngine>[2]);
+    await alone(model, body);
     return performance.now() - started;
   };
   const comparisons: Record<string, Record<string, number>> = {};
@@ -273,8 +275,7 @@ try {
     if (!selected(model) || failures[model]) return;
     // Both of ours must be the same analysis: the engine-alone run answers what the API answers.
     const { meta: _meta, ...viaApi } = (await ask(model, body, false)) as { meta: unknown };
-    const alone = await runModelOnEngine(clickhouse, model, body as Parameters<typeof runModelOnEngine>[2]);
-    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(alone)), viaApi)) {
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(await alone(model, body))), viaApi)) {
       throw new Error(`${name}: the engine-alone run of ${model} answers differently from the API`);
     }
     const [o, e, t] = (await measureAlternating([
